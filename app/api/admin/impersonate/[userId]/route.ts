@@ -1,0 +1,52 @@
+import { z } from "zod";
+import { AppError } from "@/lib/errors";
+import { recordImpersonationDenial, startImpersonation } from "@/lib/impersonation/service";
+import { apiHandler, assertSameOrigin, jsonError, metadataOf, readJson, requireApiSession, resultResponse, sessionOf, type ApiContext } from "@/lib/next/api";
+import { writeSessionCookie } from "@/lib/next/cookies";
+
+const ROUTE = "/api/admin/impersonate/[userId]";
+const Body = z.object({
+  reason: z.unknown().optional(),
+  ticket: z.unknown().optional(),
+  password: z.unknown().optional(),
+});
+
+/** Refusals decided at the edge (cross-site, wrong method) are audited too when the caller is signed in. */
+async function denyAtEdge(ctx: ApiContext, error: AppError): Promise<Response> {
+  const session = await sessionOf(ctx).catch(() => null);
+  if (session) await recordImpersonationDenial(ctx.runtime.db, session, error.code, metadataOf(ctx), ctx.params.userId ?? null);
+  throw error;
+}
+
+export const POST = apiHandler(ROUTE, async (ctx) => {
+  try {
+    assertSameOrigin(ctx.request);
+  } catch (error) {
+    return denyAtEdge(ctx, error as AppError);
+  }
+  const session = await requireApiSession(ctx);
+  const body = await readJson(ctx.request, Body);
+  const result = await startImpersonation(ctx.runtime.impersonation, {
+    context: session,
+    targetId: ctx.params.userId ?? "",
+    reason: body.reason,
+    ticket: body.ticket,
+    password: body.password,
+    metadata: metadataOf(ctx),
+  });
+  if (result.ok) await writeSessionCookie(ctx.runtime, result.value.token);
+  return resultResponse(result, (v) => ({
+    impersonating: { id: v.target.id, name: v.target.name, email: v.target.email, role: v.target.role },
+    expiresAt: new Date(v.expiresAt).toISOString(),
+  }));
+});
+
+const wrongMethod = apiHandler(ROUTE, async (ctx) => {
+  const session = await sessionOf(ctx).catch(() => null);
+  if (session) await recordImpersonationDenial(ctx.runtime.db, session, "METHOD_NOT_ALLOWED", metadataOf(ctx), ctx.params.userId ?? null);
+  return jsonError("METHOD_NOT_ALLOWED", { headers: { Allow: "POST" } });
+});
+export const GET = wrongMethod;
+export const PUT = wrongMethod;
+export const PATCH = wrongMethod;
+export const DELETE = wrongMethod;

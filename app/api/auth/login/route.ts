@@ -1,0 +1,32 @@
+import { z } from "zod";
+import { NextResponse } from "next/server";
+import { login } from "@/lib/auth/login";
+import { AppError } from "@/lib/errors";
+import { apiHandler, assertSameOrigin, jsonError, metadataOf, methodNotAllowed, readJson } from "@/lib/next/api";
+import { readSessionToken, writeSessionCookie } from "@/lib/next/cookies";
+
+const ROUTE = "/api/auth/login";
+const Body = z.object({ email: z.string().max(320), password: z.string().max(1024) });
+
+export const POST = apiHandler(ROUTE, async (ctx) => {
+  assertSameOrigin(ctx.request);
+  const body = await readJson(ctx.request, Body);
+  const { runtime } = ctx;
+  const result = await login(
+    { db: runtime.db, sessions: runtime.sessions, throttle: runtime.throttle },
+    { email: body.email, password: body.password, metadata: metadataOf(ctx), previousToken: await readSessionToken(runtime) },
+  );
+  if (!result.ok) {
+    const retryAfter = result.details?.retryAfter;
+    return jsonError(result.code, retryAfter ? { headers: { "Retry-After": String(retryAfter) }, details: { retryAfter } } : undefined);
+  }
+  await writeSessionCookie(runtime, result.value.token);
+  const session = await runtime.sessions.validateSessionWithCache(result.value.token);
+  if (!session) throw new AppError("SERVICE_UNAVAILABLE");
+  return NextResponse.json({ user: session.user });
+});
+
+export const GET = methodNotAllowed(ROUTE, ["POST"]);
+export const PUT = GET;
+export const PATCH = GET;
+export const DELETE = GET;

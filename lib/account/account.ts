@@ -1,0 +1,74 @@
+/**
+ * What a signed-in user may do to their own account: change the password, revoke sessions.
+ * All refused while impersonating (an impersonator must never take over the account).
+ */
+import { recordAuditEvent } from "../audit/audit";
+import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, verifyPassword } from "../auth/password";
+import { fail, ok, type Result } from "../errors";
+import type { Runtime } from "../runtime";
+import { isWellFormedSessionId } from "../session/token";
+import type { SessionContext, SessionMetadata } from "../session/types";
+import { getPasswordHash, setUserPassword } from "../users/users";
+
+type Deps = Pick<Runtime, "db" | "sessions">;
+
+export async function changePassword(
+  deps: Deps,
+  session: SessionContext,
+  input: { currentPassword: string; newPassword: string },
+  metadata: SessionMetadata,
+): Promise<Result<{ token: string }>> {
+  if (session.impersonation) return fail("FORBIDDEN_WHILE_IMPERSONATING");
+  if (input.newPassword.length < MIN_PASSWORD_LENGTH || input.newPassword.length > MAX_PASSWORD_LENGTH) return fail("WEAK_PASSWORD");
+  const hash = await getPasswordHash(deps.db, session.user.id);
+  if (!hash || !(await verifyPassword(hash, input.currentPassword.slice(0, MAX_PASSWORD_LENGTH)))) return fail("INVALID_CREDENTIALS");
+  await setUserPassword(deps.db, session.user.id, await hashPassword(input.newPassword));
+  // A new password ends every other sign-in, and this one continues on a fresh token (privilege change).
+  await deps.sessions.revokeUserSessionsWithCache(session.user.id);
+  const issued = await deps.sessions.createSession(session.user.id, metadata);
+  await recordAuditEvent(deps.db, {
+    action: "auth.password_change",
+    actorId: session.user.id,
+    subjectId: session.user.id,
+    ip: metadata.ip,
+    userAgent: metadata.userAgent,
+  });
+  return ok({ token: issued.token });
+}
+
+export async function revokeOwnSession(
+  deps: Deps,
+  session: SessionContext,
+  sessionId: string,
+  metadata: SessionMetadata,
+): Promise<Result<{ revoked: number }>> {
+  if (session.impersonation) return fail("FORBIDDEN_WHILE_IMPERSONATING");
+  if (!isWellFormedSessionId(sessionId)) return fail("INVALID_ID");
+  const owner = await deps.sessions.findSessionOwner(sessionId);
+  // Someone else's session answers exactly like a missing one: ids of other users' sessions are not confirmed.
+  if (!owner || owner.userId !== session.user.id || owner.impersonatorId) return fail("SESSION_NOT_FOUND");
+  const ids = await deps.sessions.revokeSessionWithCache(sessionId);
+  await recordAuditEvent(deps.db, {
+    action: "session.revoke",
+    actorId: session.user.id,
+    subjectId: session.user.id,
+    metadata: { current: sessionId === session.sessionId },
+    ip: metadata.ip,
+    userAgent: metadata.userAgent,
+  });
+  return ok({ revoked: ids.length });
+}
+
+export async function revokeOtherSessions(deps: Deps, session: SessionContext, metadata: SessionMetadata): Promise<Result<{ revoked: number }>> {
+  if (session.impersonation) return fail("FORBIDDEN_WHILE_IMPERSONATING");
+  const ids = await deps.sessions.revokeUserSessionsWithCache(session.user.id, session.sessionId);
+  await recordAuditEvent(deps.db, {
+    action: "session.revoke_others",
+    actorId: session.user.id,
+    subjectId: session.user.id,
+    metadata: { count: ids.length },
+    ip: metadata.ip,
+    userAgent: metadata.userAgent,
+  });
+  return ok({ revoked: ids.length });
+}

@@ -1,0 +1,90 @@
+/**
+ * Admin actions on other users. Each changes Postgres first, then the cache tiers, and is audited
+ * with the true actor. Callers have already checked that the actor is an admin and not impersonating.
+ */
+import { recordAuditEvent } from "../audit/audit";
+import type { UserRole } from "../db/schema";
+import { fail, ok, type Result } from "../errors";
+import type { Runtime } from "../runtime";
+import { isWellFormedSessionId } from "../session/token";
+import type { SessionContext, SessionMetadata } from "../session/types";
+import { findUserById, isUuid, setUserRole, setUserStatus, type PublicUser } from "../users/users";
+
+type Deps = Pick<Runtime, "db" | "sessions">;
+
+async function loadTarget(deps: Deps, actor: SessionContext, userId: string, allowSelf: boolean): Promise<Result<PublicUser>> {
+  if (!isUuid(userId)) return fail("INVALID_ID");
+  const target = await findUserById(deps.db, userId);
+  if (!target) return fail("USER_NOT_FOUND");
+  if (!allowSelf && target.id === actor.user.id) return fail("CANNOT_CHANGE_SELF");
+  return ok(target);
+}
+
+/** A role change drops the user's cached sessions so the next request sees the new role. */
+export async function changeUserRole(deps: Deps, actor: SessionContext, userId: string, role: UserRole, metadata: SessionMetadata): Promise<Result<PublicUser>> {
+  const target = await loadTarget(deps, actor, userId, false);
+  if (!target.ok) return target;
+  const updated = await setUserRole(deps.db, userId, role);
+  if (!updated) return fail("USER_NOT_FOUND");
+  await deps.sessions.dropUserFromCache(userId);
+  await recordAuditEvent(deps.db, {
+    action: "user.role",
+    actorId: actor.user.id,
+    subjectId: userId,
+    metadata: { from: target.value.role, to: role },
+    ip: metadata.ip,
+    userAgent: metadata.userAgent,
+  });
+  return ok(updated);
+}
+
+/** A ban revokes every session of the user, and every impersonation they were running, at once. */
+export async function setUserBanned(deps: Deps, actor: SessionContext, userId: string, banned: boolean, metadata: SessionMetadata, reason?: string): Promise<Result<PublicUser>> {
+  const target = await loadTarget(deps, actor, userId, false);
+  if (!target.ok) return target;
+  const updated = await setUserStatus(deps.db, userId, banned ? "banned" : "active");
+  if (!updated) return fail("USER_NOT_FOUND");
+  if (banned) await deps.sessions.revokeUserSessionsWithCache(userId);
+  else await deps.sessions.dropUserFromCache(userId);
+  await recordAuditEvent(deps.db, {
+    action: banned ? "user.ban" : "user.unban",
+    actorId: actor.user.id,
+    subjectId: userId,
+    reason: reason ?? null,
+    ip: metadata.ip,
+    userAgent: metadata.userAgent,
+  });
+  return ok(updated);
+}
+
+export async function revokeAllSessionsOf(deps: Deps, actor: SessionContext, userId: string, metadata: SessionMetadata): Promise<Result<{ revoked: number }>> {
+  const target = await loadTarget(deps, actor, userId, true);
+  if (!target.ok) return target;
+  // Revoking your own sessions from the console keeps the one you are using.
+  const ids = await deps.sessions.revokeUserSessionsWithCache(userId, userId === actor.user.id ? actor.sessionId : undefined);
+  await recordAuditEvent(deps.db, {
+    action: "session.revoke_all",
+    actorId: actor.user.id,
+    subjectId: userId,
+    metadata: { count: ids.length },
+    ip: metadata.ip,
+    userAgent: metadata.userAgent,
+  });
+  return ok({ revoked: ids.length });
+}
+
+export async function revokeSessionOf(deps: Deps, actor: SessionContext, userId: string, sessionId: string, metadata: SessionMetadata): Promise<Result<{ revoked: number }>> {
+  if (!isUuid(userId) || !isWellFormedSessionId(sessionId)) return fail("INVALID_ID");
+  const owner = await deps.sessions.findSessionOwner(sessionId);
+  if (!owner || (owner.userId !== userId && owner.impersonatorId !== userId)) return fail("SESSION_NOT_FOUND");
+  const ids = await deps.sessions.revokeSessionWithCache(sessionId);
+  await recordAuditEvent(deps.db, {
+    action: "session.revoke",
+    actorId: actor.user.id,
+    subjectId: userId,
+    metadata: { count: ids.length },
+    ip: metadata.ip,
+    userAgent: metadata.userAgent,
+  });
+  return ok({ revoked: ids.length });
+}

@@ -1,0 +1,128 @@
+/** Append-only audit log (the database refuses UPDATE and DELETE on the table). */
+import { and, desc, eq, gte, lte, sql, type SQL } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import { auditEvents, users } from "../db/schema";
+import type { Db } from "../db/types";
+
+export const AUDIT_ACTIONS = [
+  "auth.login",
+  "auth.login_failed",
+  "auth.logout",
+  "auth.password_change",
+  "impersonation.start",
+  "impersonation.stop",
+  "impersonation.expire",
+  "impersonation.denied",
+  "impersonation.force_end",
+  "session.revoke",
+  "session.revoke_all",
+  "session.revoke_others",
+  "user.role",
+  "user.ban",
+  "user.unban",
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export interface AuditEventInput {
+  action: AuditAction;
+  /** The true user behind the action (the admin while impersonating). */
+  actorId: string | null;
+  /** The effective user, or the user acted upon. */
+  subjectId: string | null;
+  reason?: string | null;
+  metadata?: Record<string, unknown> | null;
+  ip?: string | null;
+  userAgent?: string | null;
+}
+
+type Executor = Pick<Db, "insert">;
+
+export async function recordAuditEvent(db: Executor, event: AuditEventInput): Promise<void> {
+  await db.insert(auditEvents).values({
+    action: event.action,
+    actorId: event.actorId,
+    subjectId: event.subjectId,
+    reason: event.reason ?? null,
+    metadata: event.metadata ?? null,
+    ip: event.ip ?? null,
+    userAgent: event.userAgent ?? null,
+  });
+}
+
+export interface AuditQuery {
+  actorId?: string;
+  subjectId?: string;
+  action?: string;
+  from?: Date;
+  to?: Date;
+  page?: number;
+  pageSize?: number;
+}
+
+export interface AuditListItem {
+  id: number;
+  action: string;
+  reason: string | null;
+  metadata: Record<string, unknown> | null;
+  ip: string | null;
+  userAgent: string | null;
+  createdAt: Date;
+  actor: { id: string; name: string; email: string; role: string } | null;
+  subject: { id: string; name: string; email: string; role: string } | null;
+}
+
+export async function listAuditEvents(db: Db, query: AuditQuery): Promise<{ items: AuditListItem[]; total: number }> {
+  const actor = alias(users, "actor");
+  const subject = alias(users, "subject");
+  const filters: SQL[] = [];
+  if (query.actorId) filters.push(eq(auditEvents.actorId, query.actorId));
+  if (query.subjectId) filters.push(eq(auditEvents.subjectId, query.subjectId));
+  if (query.action) filters.push(eq(auditEvents.action, query.action));
+  if (query.from) filters.push(gte(auditEvents.createdAt, query.from));
+  if (query.to) filters.push(lte(auditEvents.createdAt, query.to));
+  const where = filters.length ? and(...filters) : undefined;
+  const pageSize = Math.min(Math.max(query.pageSize ?? 25, 1), 200);
+  const page = Math.max(query.page ?? 1, 1);
+  const [rows, [count]] = await Promise.all([
+    db
+      .select({
+        id: auditEvents.id,
+        action: auditEvents.action,
+        reason: auditEvents.reason,
+        metadata: auditEvents.metadata,
+        ip: auditEvents.ip,
+        userAgent: auditEvents.userAgent,
+        createdAt: auditEvents.createdAt,
+        actorId: actor.id,
+        actorName: actor.name,
+        actorEmail: actor.email,
+        actorRole: actor.role,
+        subjectId: subject.id,
+        subjectName: subject.name,
+        subjectEmail: subject.email,
+        subjectRole: subject.role,
+      })
+      .from(auditEvents)
+      .leftJoin(actor, eq(actor.id, auditEvents.actorId))
+      .leftJoin(subject, eq(subject.id, auditEvents.subjectId))
+      .where(where)
+      .orderBy(desc(auditEvents.createdAt), desc(auditEvents.id))
+      .limit(pageSize)
+      .offset((page - 1) * pageSize),
+    db.select({ n: sql<number>`count(*)::int` }).from(auditEvents).where(where),
+  ]);
+  return {
+    total: count?.n ?? 0,
+    items: rows.map((r) => ({
+      id: r.id,
+      action: r.action,
+      reason: r.reason,
+      metadata: r.metadata,
+      ip: r.ip,
+      userAgent: r.userAgent,
+      createdAt: r.createdAt,
+      actor: r.actorId ? { id: r.actorId, name: r.actorName!, email: r.actorEmail!, role: r.actorRole! } : null,
+      subject: r.subjectId ? { id: r.subjectId, name: r.subjectName!, email: r.subjectEmail!, role: r.subjectRole! } : null,
+    })),
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * Password login. One generic error for any bad credential (unknown email, wrong password, banned account),
+ * and the same Argon2 work in every case, so neither the answer nor its timing reveals which it was.
+ */
+import { recordAuditEvent } from "../audit/audit";
+import type { Db } from "../db/types";
+import { fail, ok, type Result } from "../errors";
+import { getMetrics } from "../observability/metrics";
+import type { SessionManager } from "../session/manager";
+import type { SessionMetadata } from "../session/types";
+import { findUserByEmail, normalizeEmail } from "../users/users";
+import { burnVerification, MAX_PASSWORD_LENGTH, verifyPassword } from "./password";
+import type { LoginThrottle } from "./rate-limit";
+
+export interface LoginInput {
+  email: string;
+  password: string;
+  metadata: SessionMetadata;
+  /** Token from the cookie the request came with: always revoked (a fresh token is issued on every login). */
+  previousToken?: string | null;
+}
+
+export interface LoginDeps {
+  db: Db;
+  sessions: SessionManager;
+  throttle: LoginThrottle;
+}
+
+export async function login(deps: LoginDeps, input: LoginInput): Promise<Result<{ token: string; userId: string }>> {
+  const email = normalizeEmail(input.email).slice(0, 320);
+  const ip = input.metadata.ip ?? "unknown";
+  const retryAfter = await deps.throttle.retryAfter(ip, email);
+  if (retryAfter > 0) {
+    getMetrics().loginFailures.inc({ reason: "rate_limited" });
+    return fail("RATE_LIMITED", { retryAfter });
+  }
+  const password = input.password.slice(0, MAX_PASSWORD_LENGTH);
+  const user = email ? await findUserByEmail(deps.db, email) : null;
+  const valid = user ? await verifyPassword(user.passwordHash, password) : await burnVerification(password);
+  if (!user || !valid || user.status !== "active") {
+    await deps.throttle.recordFailure(ip, email);
+    getMetrics().loginFailures.inc({ reason: !user ? "unknown_email" : !valid ? "bad_password" : "banned" });
+    await recordAuditEvent(deps.db, {
+      action: "auth.login_failed",
+      actorId: null,
+      subjectId: user?.id ?? null,
+      ip: input.metadata.ip,
+      userAgent: input.metadata.userAgent,
+    });
+    return fail("INVALID_CREDENTIALS");
+  }
+  await deps.throttle.recordSuccess(ip, email);
+  if (input.previousToken) {
+    const previous = await deps.sessions.validateSessionWithCache(input.previousToken);
+    if (previous) await deps.sessions.revokeSessionWithCache(previous.sessionId);
+  }
+  const issued = await deps.sessions.createSession(user.id, input.metadata);
+  await recordAuditEvent(deps.db, {
+    action: "auth.login",
+    actorId: user.id,
+    subjectId: user.id,
+    ip: input.metadata.ip,
+    userAgent: input.metadata.userAgent,
+  });
+  return ok({ token: issued.token, userId: user.id });
+}

@@ -1,0 +1,22 @@
+import { recordAuditEvent } from "../audit/audit";
+import type { Runtime } from "../runtime";
+import { trueUserOf, type SessionMetadata } from "../session/types";
+
+/**
+ * Deletes the session row, its cache entries and, while impersonating, the admin's own session too
+ * (logging out ends both identities in this browser).
+ */
+export async function logout(runtime: Pick<Runtime, "sessions" | "db">, token: string | null, metadata: SessionMetadata): Promise<void> {
+  if (!token) return;
+  const session = await runtime.sessions.validateSessionWithCache(token);
+  if (!session) return;
+  await runtime.sessions.revokeSessionWithCache(session.sessionId);
+  if (session.impersonation) await runtime.sessions.revokeSessionWithCache(session.impersonation.parentSessionId);
+  await recordAuditEvent(runtime.db, {
+    action: "auth.logout",
+    actorId: trueUserOf(session).id,
+    subjectId: session.user.id,
+    ip: metadata.ip,
+    userAgent: metadata.userAgent,
+  });
+}

@@ -1,0 +1,60 @@
+/**
+ * One factory for the ioredis client: single node, Cluster or Sentinel. Options are fail-fast: no offline
+ * queue (a command while disconnected fails at once instead of waiting), a short command timeout, one retry
+ * per request, and reconnection forever with capped backoff. Redis is a cache here; it must never hold a request.
+ */
+import { Cluster, Redis, type RedisOptions } from "ioredis";
+import type { RedisConfig } from "../config";
+import type { Logger } from "../observability/logger";
+
+export type RedisClient = Redis | Cluster;
+
+export function reconnectDelayMs(attempt: number): number {
+  return Math.min(50 * 2 ** Math.min(attempt, 6), 2000);
+}
+
+export function createRedisClient(config: RedisConfig, logger?: Logger, overrides: Partial<RedisOptions> = {}): RedisClient {
+  const common: RedisOptions = {
+    enableOfflineQueue: false,
+    commandTimeout: config.commandTimeoutMs,
+    connectTimeout: config.connectTimeoutMs,
+    maxRetriesPerRequest: 1,
+    retryStrategy: (times) => reconnectDelayMs(times),
+    enableReadyCheck: true,
+    lazyConnect: false,
+    ...overrides,
+  };
+  let client: RedisClient;
+  if (config.mode === "cluster") {
+    client = new Cluster(config.clusterNodes!, {
+      keyPrefix: config.keyPrefix,
+      enableOfflineQueue: false,
+      clusterRetryStrategy: (times) => reconnectDelayMs(times),
+      slotsRefreshTimeout: Math.max(config.connectTimeoutMs, 1000),
+      redisOptions: { ...common },
+    });
+  } else if (config.mode === "sentinel") {
+    client = new Redis({ ...common, keyPrefix: config.keyPrefix, sentinels: config.sentinels!, name: config.sentinelName });
+  } else {
+    client = new Redis(config.url!, { ...common, keyPrefix: config.keyPrefix });
+  }
+  // Without a listener ioredis prints every connection error as an unhandled event; we log once per state change.
+  let lastError = "";
+  client.on("error", (error: Error) => {
+    if (error.message !== lastError) logger?.warn("redis error", { error: error.message });
+    lastError = error.message;
+  });
+  client.on("ready", () => {
+    lastError = "";
+  });
+  return client;
+}
+
+/** A second connection for SUBSCRIBE (a subscribed connection cannot run other commands). */
+export function duplicateForSubscribe(client: RedisClient): RedisClient {
+  const sub = client.duplicate();
+  sub.on("error", () => {
+    // Reconnects on its own; the publisher side already logs Redis errors.
+  });
+  return sub;
+}

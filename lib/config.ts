@@ -1,0 +1,283 @@
+/**
+ * The only reader of `process.env`. Parsed once, validated with zod, typed.
+ * Every variable here is listed in `.env.example` with its default.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+/** Empty strings count as unset, so `FOO=` in an env file means "use the default". */
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
+
+const int = (fallback: number, min = 0) =>
+  optionalString.transform((v, ctx) => {
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min) {
+      ctx.addIssue({ code: "custom", message: `expected a whole number >= ${min}, got "${v}"` });
+      return z.NEVER;
+    }
+    return n;
+  });
+
+const bool = (fallback: boolean) =>
+  optionalString.transform((v, ctx) => {
+    if (v === undefined) return fallback;
+    if (/^(1|true|yes|on)$/i.test(v)) return true;
+    if (/^(0|false|no|off)$/i.test(v)) return false;
+    ctx.addIssue({ code: "custom", message: `expected true or false, got "${v}"` });
+    return z.NEVER;
+  });
+
+const MIN_SECRET_LENGTH = 32;
+
+const envSchema = z.object({
+  NODE_ENV: optionalString.transform((v) => (v === "production" || v === "test" ? v : "development")),
+  DATA_DIR: optionalString.transform((v) => v ?? ".data"),
+  DATABASE_URL: optionalString,
+  PGLITE_DIR: optionalString,
+  DB_POOL_MAX: int(10, 1),
+  DB_CONNECT_TIMEOUT_S: int(5, 1),
+  DB_IDLE_TIMEOUT_S: int(20, 0),
+  DB_STATEMENT_TIMEOUT_MS: int(5000, 0),
+  DB_MIGRATE_ON_START: bool(true),
+  DB_SEED_ON_START: optionalString.transform((v) => v as "auto" | "true" | "false" | undefined),
+
+  REDIS_URL: optionalString,
+  REDIS_CLUSTER_NODES: optionalString,
+  REDIS_SENTINELS: optionalString,
+  REDIS_SENTINEL_NAME: optionalString.transform((v) => v ?? "mymaster"),
+  REDIS_KEY_PREFIX: optionalString.transform((v) => v ?? "nsi:"),
+  REDIS_REQUIRED: bool(false),
+  REDIS_COMMAND_TIMEOUT_MS: int(50, 1),
+  REDIS_CONNECT_TIMEOUT_MS: int(1000, 1),
+  REDIS_BREAKER_FAILURES: int(5, 1),
+  REDIS_BREAKER_COOLDOWN_MS: int(1000, 10),
+  REDIS_OUTBOX_POLL_MS: int(1000, 50),
+
+  SESSION_SECRET: optionalString,
+  SESSION_NAME: optionalString.transform((v) => v ?? "sid"),
+  SESSION_COOKIE_SECURE: optionalString.transform((v) => v as "true" | "false" | undefined),
+  SESSION_IDLE_TTL: int(7 * 24 * 3600, 60),
+  SESSION_ABSOLUTE_TTL: int(30 * 24 * 3600, 60),
+  SESSION_REFRESH_INTERVAL: int(60, 1),
+  SESSION_CACHE_TTL: int(300, 1),
+  SESSION_L1_ENABLED: bool(false),
+  SESSION_L1_TTL_MS: int(1000, 1),
+  SESSION_L1_MAX: int(10_000, 1),
+  SESSION_PRUNE_INTERVAL_S: int(3600, 0),
+
+  IMPERSONATION_TTL: int(3600, 10),
+  IMPERSONATION_REAUTH_WINDOW: int(900, 0),
+  IMPERSONATION_DISCLOSE: optionalString.pipe(z.enum(["name", "role"]).optional()).transform((v) => v ?? "name"),
+
+  LOGIN_MAX_PER_IP_PER_MINUTE: int(30, 1),
+  LOGIN_MAX_PER_ACCOUNT_PER_15MIN: int(10, 1),
+  TRUST_PROXY: bool(false),
+  APP_ORIGIN: optionalString,
+  LOG_LEVEL: optionalString.pipe(z.enum(["debug", "info", "warn", "error", "silent"]).optional()).transform((v) => v ?? "info"),
+
+  ADMIN_EMAIL: optionalString.transform((v) => (v ?? "admin@example.com").toLowerCase()),
+  ADMIN_PASSWORD: optionalString,
+  SEED_SAMPLE_USERS: int(240, 0),
+});
+
+export type RawEnv = z.infer<typeof envSchema>;
+
+export interface RedisConfig {
+  mode: "single" | "cluster" | "sentinel";
+  url?: string;
+  clusterNodes?: { host: string; port: number }[];
+  sentinels?: { host: string; port: number }[];
+  sentinelName: string;
+  keyPrefix: string;
+  required: boolean;
+  commandTimeoutMs: number;
+  connectTimeoutMs: number;
+  breakerFailures: number;
+  breakerCooldownMs: number;
+  outboxPollMs: number;
+}
+
+export interface AppConfig {
+  env: "development" | "test" | "production";
+  isProduction: boolean;
+  dataDir: string;
+  database: {
+    url?: string;
+    pgliteDir: string;
+    poolMax: number;
+    connectTimeoutS: number;
+    idleTimeoutS: number;
+    statementTimeoutMs: number;
+    migrateOnStart: boolean;
+    seedOnStart: "auto" | "true" | "false";
+  };
+  redis: RedisConfig | null;
+  session: {
+    /** Newest first: the first seals, all unseal. */
+    secrets: string[];
+    cookieName: string;
+    cookieSecure: boolean;
+    idleTtlS: number;
+    absoluteTtlS: number;
+    refreshIntervalS: number;
+    cacheTtlS: number;
+    l1: { enabled: boolean; ttlMs: number; max: number };
+    pruneIntervalS: number;
+  };
+  impersonation: { ttlS: number; reauthWindowS: number; disclose: "name" | "role" };
+  login: { maxPerIpPerMinute: number; maxPerAccountPer15Min: number };
+  trustProxy: boolean;
+  appOrigin?: string;
+  logLevel: "debug" | "info" | "warn" | "error" | "silent";
+  seed: { adminEmail: string; adminPassword?: string; sampleUsers: number };
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(`config: ${message}`);
+    this.name = "ConfigError";
+  }
+}
+
+function parseHostList(name: string, value: string): { host: string; port: number }[] {
+  return value.split(",").map((entry) => {
+    const trimmed = entry.trim();
+    const idx = trimmed.lastIndexOf(":");
+    const host = idx > 0 ? trimmed.slice(0, idx) : trimmed;
+    const port = idx > 0 ? Number(trimmed.slice(idx + 1)) : 6379;
+    if (!host || !Number.isInteger(port) || port <= 0 || port > 65535) {
+      throw new ConfigError(`${name} must be a comma-separated list of host:port, got "${entry}"`);
+    }
+    return { host, port };
+  });
+}
+
+/**
+ * In development and tests a missing secret is generated once and kept under the data folder,
+ * so sessions survive restarts without any setup. Production never gets this convenience.
+ */
+function developmentSecret(dataDir: string): string {
+  const file = path.join(dataDir, "session-secret");
+  try {
+    const existing = readFileSync(file, "utf8").trim();
+    if (existing.length >= MIN_SECRET_LENGTH) return existing;
+  } catch {
+    // Not there yet: create below.
+  }
+  const secret = randomBytes(32).toString("base64url");
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, secret + "\n", { mode: 0o600 });
+  return secret;
+}
+
+function parseSecrets(raw: string | undefined, env: AppConfig["env"], dataDir: string): string[] {
+  if (!raw) {
+    if (env === "production") {
+      throw new ConfigError(
+        `SESSION_SECRET is required in production: set it to at least ${MIN_SECRET_LENGTH} random characters ` +
+          `(e.g. \`openssl rand -base64 32\`). Several secrets may be given comma-separated, newest first.`,
+      );
+    }
+    return [developmentSecret(dataDir)];
+  }
+  const secrets = raw.split(",").map((s) => s.trim()).filter(Boolean);
+  const short = secrets.findIndex((s) => s.length < MIN_SECRET_LENGTH);
+  if (short !== -1) {
+    throw new ConfigError(
+      `SESSION_SECRET entry #${short + 1} is ${secrets[short]!.length} characters; each secret needs at least ${MIN_SECRET_LENGTH}.`,
+    );
+  }
+  return secrets;
+}
+
+/** Pure: builds the typed config from an environment map. Throws ConfigError naming the variable. */
+export function loadConfig(source: Record<string, string | undefined>): AppConfig {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`invalid environment:\n  ${lines.join("\n  ")}`);
+  }
+  const e = parsed.data;
+  const env = e.NODE_ENV;
+  const isProduction = env === "production";
+
+  let redis: RedisConfig | null = null;
+  const redisBase = {
+    sentinelName: e.REDIS_SENTINEL_NAME,
+    keyPrefix: e.REDIS_KEY_PREFIX,
+    required: e.REDIS_REQUIRED,
+    commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
+    connectTimeoutMs: e.REDIS_CONNECT_TIMEOUT_MS,
+    breakerFailures: e.REDIS_BREAKER_FAILURES,
+    breakerCooldownMs: e.REDIS_BREAKER_COOLDOWN_MS,
+    outboxPollMs: e.REDIS_OUTBOX_POLL_MS,
+  };
+  if (e.REDIS_CLUSTER_NODES) {
+    redis = { ...redisBase, mode: "cluster", clusterNodes: parseHostList("REDIS_CLUSTER_NODES", e.REDIS_CLUSTER_NODES) };
+  } else if (e.REDIS_SENTINELS) {
+    redis = { ...redisBase, mode: "sentinel", sentinels: parseHostList("REDIS_SENTINELS", e.REDIS_SENTINELS), url: e.REDIS_URL };
+  } else if (e.REDIS_URL) {
+    redis = { ...redisBase, mode: "single", url: e.REDIS_URL };
+  } else if (e.REDIS_REQUIRED) {
+    throw new ConfigError("REDIS_REQUIRED=true but none of REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS is set.");
+  }
+
+  if (e.SESSION_ABSOLUTE_TTL < e.SESSION_IDLE_TTL) {
+    throw new ConfigError("SESSION_ABSOLUTE_TTL must be at least SESSION_IDLE_TTL.");
+  }
+
+  const secure = e.SESSION_COOKIE_SECURE === undefined ? isProduction : e.SESSION_COOKIE_SECURE === "true";
+  return {
+    env,
+    isProduction,
+    dataDir: e.DATA_DIR,
+    database: {
+      url: e.DATABASE_URL,
+      pgliteDir: e.PGLITE_DIR ?? path.join(e.DATA_DIR, "pglite"),
+      poolMax: e.DB_POOL_MAX,
+      connectTimeoutS: e.DB_CONNECT_TIMEOUT_S,
+      idleTimeoutS: e.DB_IDLE_TIMEOUT_S,
+      statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
+      migrateOnStart: e.DB_MIGRATE_ON_START,
+      seedOnStart: e.DB_SEED_ON_START ?? "auto",
+    },
+    redis,
+    session: {
+      secrets: parseSecrets(e.SESSION_SECRET, env, e.DATA_DIR),
+      // The __Host- prefix makes the browser refuse the cookie unless it is Secure, Path=/ and host-only.
+      cookieName: secure ? `__Host-${e.SESSION_NAME}` : e.SESSION_NAME,
+      cookieSecure: secure,
+      idleTtlS: e.SESSION_IDLE_TTL,
+      absoluteTtlS: e.SESSION_ABSOLUTE_TTL,
+      refreshIntervalS: e.SESSION_REFRESH_INTERVAL,
+      cacheTtlS: e.SESSION_CACHE_TTL,
+      l1: { enabled: e.SESSION_L1_ENABLED, ttlMs: e.SESSION_L1_TTL_MS, max: e.SESSION_L1_MAX },
+      pruneIntervalS: e.SESSION_PRUNE_INTERVAL_S,
+    },
+    impersonation: {
+      ttlS: e.IMPERSONATION_TTL,
+      reauthWindowS: e.IMPERSONATION_REAUTH_WINDOW,
+      disclose: e.IMPERSONATION_DISCLOSE,
+    },
+    login: { maxPerIpPerMinute: e.LOGIN_MAX_PER_IP_PER_MINUTE, maxPerAccountPer15Min: e.LOGIN_MAX_PER_ACCOUNT_PER_15MIN },
+    trustProxy: e.TRUST_PROXY,
+    appOrigin: e.APP_ORIGIN,
+    logLevel: e.LOG_LEVEL,
+    seed: { adminEmail: e.ADMIN_EMAIL, adminPassword: e.ADMIN_PASSWORD, sampleUsers: e.SEED_SAMPLE_USERS },
+  };
+}
+
+let cached: AppConfig | undefined;
+
+/** The process-wide config, read from `process.env` on first use. */
+export function getConfig(): AppConfig {
+  cached ??= loadConfig(process.env);
+  return cached;
+}
+

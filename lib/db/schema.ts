@@ -1,0 +1,114 @@
+/**
+ * The source of truth. Every timestamp is timestamptz; sessions are keyed by SHA-256(token), never the token.
+ */
+import { sql } from "drizzle-orm";
+import {
+  bigserial,
+  check,
+  index,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  type AnyPgColumn,
+} from "drizzle-orm/pg-core";
+
+const tz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+
+export const USER_ROLES = ["user", "support", "admin"] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+export const USER_STATUSES = ["active", "banned"] as const;
+export type UserStatus = (typeof USER_STATUSES)[number];
+
+export const users = pgTable(
+  "users",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    email: text("email").notNull(),
+    name: text("name").notNull(),
+    role: text("role").$type<UserRole>().notNull().default("user"),
+    status: text("status").$type<UserStatus>().notNull().default("active"),
+    passwordHash: text("password_hash").notNull(),
+    passwordChangedAt: tz("password_changed_at").notNull().defaultNow(),
+    createdAt: tz("created_at").notNull().defaultNow(),
+    updatedAt: tz("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("users_email_unique").on(t.email),
+    check("users_email_lowercase", sql`${t.email} = lower(${t.email})`),
+    check("users_role_valid", sql`${t.role} in ('user', 'support', 'admin')`),
+    check("users_status_valid", sql`${t.status} in ('active', 'banned')`),
+    index("users_name_idx").on(t.name),
+  ],
+);
+export type UserRow = typeof users.$inferSelect;
+export type NewUserRow = typeof users.$inferInsert;
+
+export const sessions = pgTable(
+  "sessions",
+  {
+    /** Hex SHA-256 of the token; the token itself is never stored. */
+    id: text("id").primaryKey(),
+    /** The effective user: the impersonated user on an impersonation session. */
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    impersonatorId: uuid("impersonator_id").references(() => users.id, { onDelete: "cascade" }),
+    /** The admin's own session; updates cascade because rotation changes the parent's id. */
+    parentSessionId: text("parent_session_id").references((): AnyPgColumn => sessions.id, {
+      onDelete: "cascade",
+      onUpdate: "cascade",
+    }),
+    impersonationReason: text("impersonation_reason"),
+    impersonationTicket: text("impersonation_ticket"),
+    createdAt: tz("created_at").notNull().defaultNow(),
+    lastSeenAt: tz("last_seen_at").notNull().defaultNow(),
+    lastAuthenticatedAt: tz("last_authenticated_at").notNull().defaultNow(),
+    /** Rolling (idle) expiry; never beyond absolute_expires_at. */
+    expiresAt: tz("expires_at").notNull(),
+    /** Hard cap; for impersonation sessions, the impersonation's own limit. */
+    absoluteExpiresAt: tz("absolute_expires_at").notNull(),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+  },
+  (t) => [
+    index("sessions_user_id_idx").on(t.userId),
+    index("sessions_impersonator_id_idx").on(t.impersonatorId),
+    index("sessions_parent_session_id_idx").on(t.parentSessionId),
+    index("sessions_expires_at_idx").on(t.expiresAt),
+    index("sessions_absolute_expires_at_idx").on(t.absoluteExpiresAt),
+  ],
+);
+export type SessionRow = typeof sessions.$inferSelect;
+
+export const auditEvents = pgTable(
+  "audit_events",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    /** The true user behind the action (the admin while impersonating). */
+    actorId: uuid("actor_id"),
+    /** The effective user / the user acted upon. */
+    subjectId: uuid("subject_id"),
+    action: text("action").notNull(),
+    reason: text("reason"),
+    metadata: jsonb("metadata").$type<Record<string, unknown>>(),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+    createdAt: tz("created_at").notNull().defaultNow(),
+  },
+  (t) => [
+    index("audit_events_created_at_idx").on(t.createdAt),
+    index("audit_events_actor_idx").on(t.actorId, t.createdAt),
+    index("audit_events_subject_idx").on(t.subjectId, t.createdAt),
+    index("audit_events_action_idx").on(t.action, t.createdAt),
+  ],
+);
+export type AuditEventRow = typeof auditEvents.$inferSelect;
+
+/** Outbox of Redis deletes that could not be made during an outage; replayed before Redis is trusted again. */
+export const cacheInvalidations = pgTable("cache_invalidations", {
+  sessionId: text("session_id").primaryKey(),
+  createdAt: tz("created_at").notNull().defaultNow(),
+});

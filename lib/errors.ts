@@ -1,0 +1,61 @@
+/**
+ * Stable error codes, one map for the API, the UI and the tests (assert codes, not messages).
+ * Each code carries its HTTP status and a message a person can act on.
+ */
+export const ERRORS = {
+  UNAUTHENTICATED: { status: 401, message: "Sign in to continue." },
+  INVALID_CREDENTIALS: { status: 401, message: "Invalid email or password." },
+  RATE_LIMITED: { status: 429, message: "Too many attempts. Wait a moment and try again." },
+  FORBIDDEN: { status: 403, message: "You do not have permission to do that." },
+  CSRF_REJECTED: { status: 403, message: "Cross-site request refused." },
+  NOT_FOUND: { status: 404, message: "Not found." },
+  METHOD_NOT_ALLOWED: { status: 405, message: "Method not allowed." },
+  INVALID_JSON: { status: 400, message: "The request body is not valid JSON." },
+  INVALID_INPUT: { status: 400, message: "The request is not valid." },
+  PAYLOAD_TOO_LARGE: { status: 413, message: "The request body is too large." },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: "Send JSON (Content-Type: application/json)." },
+  SERVICE_UNAVAILABLE: { status: 503, message: "The service is temporarily unavailable. Try again shortly." },
+  // Impersonation
+  NOT_ALLOWED: { status: 403, message: "You are not allowed to impersonate users." },
+  TARGET_IS_ADMIN: { status: 403, message: "Administrators cannot be impersonated." },
+  TARGET_IS_SUPPORT: { status: 403, message: "Support staff can only impersonate regular users." },
+  TARGET_IS_SELF: { status: 403, message: "You cannot impersonate yourself." },
+  TARGET_BANNED: { status: 403, message: "Banned users cannot be impersonated." },
+  ALREADY_IMPERSONATING: { status: 409, message: "Stop the current impersonation before starting another." },
+  NOT_IMPERSONATING: { status: 409, message: "You are not impersonating anyone." },
+  REASON_REQUIRED: { status: 400, message: "Give a reason for the impersonation." },
+  REAUTH_REQUIRED: { status: 401, message: "Enter your password again to continue." },
+  USER_NOT_FOUND: { status: 404, message: "No such user." },
+  SESSION_NOT_FOUND: { status: 404, message: "No such session." },
+  INVALID_ID: { status: 400, message: "That id is malformed." },
+  FORBIDDEN_WHILE_IMPERSONATING: { status: 403, message: "Not available while impersonating. Stop the impersonation first." },
+  WEAK_PASSWORD: { status: 400, message: "Choose a password of at least 10 characters." },
+  CANNOT_CHANGE_SELF: { status: 409, message: "You cannot change your own role or ban yourself." },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+/** An expected failure: carried as a value through lib, turned into a response at the edge. */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message?: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message ?? ERRORS[code].message);
+    this.name = "AppError";
+  }
+  get status(): number {
+    return ERRORS[this.code].status;
+  }
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string; details?: Record<string, unknown> };
+
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+export const fail = <T = never>(code: ErrorCode, details?: Record<string, unknown>): Result<T> => ({
+  ok: false,
+  code,
+  message: ERRORS[code].message,
+  ...(details ? { details } : {}),
+});

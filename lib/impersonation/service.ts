@@ -1,0 +1,201 @@
+/**
+ * Sign In As / Stop Impersonation. Every refusal is audited as `impersonation.denied` with its code and
+ * changes nothing else; every start and stop is audited with actor, subject, reason, ip and user agent.
+ */
+import { and, desc, eq, inArray } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import { recordAuditEvent, type AuditEventInput } from "../audit/audit";
+import { verifyPassword } from "../auth/password";
+import { auditEvents, users } from "../db/schema";
+import type { Db } from "../db/types";
+import { ERRORS, fail, ok, type ErrorCode, type Result } from "../errors";
+import type { ImpersonationSessions } from "../session/impersonation-sessions";
+import type { SessionManager } from "../session/manager";
+import { trueUserOf, type SessionContext, type SessionMetadata } from "../session/types";
+import { findUserById, getPasswordHash, isUuid, type PublicUser } from "../users/users";
+import { canImpersonate, mayImpersonateAnyone, needsReauthentication } from "./policy";
+
+export interface ImpersonationDeps {
+  db: Db;
+  sessions: SessionManager;
+  impersonationSessions: ImpersonationSessions;
+  ttlS: number;
+  reauthWindowS: number;
+}
+
+export interface StartInput {
+  context: SessionContext;
+  targetId: string;
+  reason?: unknown;
+  ticket?: unknown;
+  password?: unknown;
+  metadata: SessionMetadata;
+}
+
+export const MAX_REASON_LENGTH = 500;
+export const MAX_TICKET_LENGTH = 100;
+
+export interface StartedImpersonation {
+  token: string;
+  expiresAt: number;
+  target: PublicUser;
+}
+
+async function deny<T>(
+  deps: ImpersonationDeps,
+  input: { context: SessionContext; subjectId: string | null; metadata: SessionMetadata; reason?: string | null },
+  code: ErrorCode,
+  extra?: { message?: string; details?: Record<string, unknown> },
+): Promise<Result<T>> {
+  await recordAuditEvent(deps.db, {
+    action: "impersonation.denied",
+    actorId: trueUserOf(input.context).id,
+    subjectId: input.subjectId,
+    reason: input.reason ?? null,
+    metadata: { code, ...(extra?.details ?? {}) },
+    ip: input.metadata.ip,
+    userAgent: input.metadata.userAgent,
+  });
+  const result = fail<T>(code, extra?.details);
+  return extra?.message && !result.ok ? { ...result, message: extra.message } : result;
+}
+
+/** Records a refusal decided outside this module (cross-site request, wrong method) for a signed-in caller. */
+export async function recordImpersonationDenial(
+  db: Db,
+  context: SessionContext,
+  code: ErrorCode,
+  metadata: SessionMetadata,
+  subjectId: string | null = null,
+): Promise<void> {
+  await recordAuditEvent(db, {
+    action: "impersonation.denied",
+    actorId: trueUserOf(context).id,
+    subjectId: isUuid(subjectId) ? subjectId : null,
+    metadata: { code },
+    ip: metadata.ip,
+    userAgent: metadata.userAgent,
+  });
+}
+
+function cleanText(value: unknown, max: number): string | null {
+  if (typeof value !== "string") return null;
+  const trimmed = value.replace(/[\u0000-\u001f\u007f]/g, " ").trim();
+  return trimmed ? trimmed.slice(0, max) : null;
+}
+
+export async function startImpersonation(deps: ImpersonationDeps, input: StartInput): Promise<Result<StartedImpersonation>> {
+  const { context, metadata } = input;
+  const actor = trueUserOf(context);
+  const reason = cleanText(input.reason, MAX_REASON_LENGTH);
+  const base = { context, metadata, reason, subjectId: isUuid(input.targetId) ? input.targetId : null };
+
+  if (!isUuid(input.targetId)) return deny(deps, base, "INVALID_ID", { details: { requestedId: String(input.targetId).slice(0, 64) } });
+  if (context.impersonation) return deny(deps, base, "ALREADY_IMPERSONATING");
+  if (!mayImpersonateAnyone(actor.role)) return deny(deps, base, "NOT_ALLOWED");
+
+  const target = await findUserById(deps.db, input.targetId);
+  if (!target) return deny(deps, base, "USER_NOT_FOUND");
+  const decision = canImpersonate({ id: actor.id, role: actor.role, status: actor.status, impersonating: false }, target);
+  if (!decision.allowed) return deny(deps, base, decision.code);
+  if (!reason) return deny(deps, base, "REASON_REQUIRED");
+  const ticket = cleanText(input.ticket, MAX_TICKET_LENGTH);
+
+  const now = deps.sessions.clock();
+  let parent = context;
+  if (needsReauthentication(context.lastAuthenticatedAt, now, deps.reauthWindowS)) {
+    if (typeof input.password !== "string" || input.password.length === 0) {
+      return deny(deps, base, "REAUTH_REQUIRED", { details: { reauthWindowS: deps.reauthWindowS } });
+    }
+    const hash = await getPasswordHash(deps.db, actor.id);
+    if (!hash || !(await verifyPassword(hash, input.password.slice(0, 256)))) {
+      return deny(deps, base, "REAUTH_REQUIRED", { message: "That password is not correct.", details: { wrongPassword: true } });
+    }
+    await deps.sessions.markAuthenticated(context.sessionId);
+    parent = { ...context, lastAuthenticatedAt: now };
+  }
+
+  const audit: AuditEventInput = {
+    action: "impersonation.start",
+    actorId: actor.id,
+    subjectId: target.id,
+    reason,
+    metadata: { ticket, ttlS: deps.ttlS },
+    ip: metadata.ip,
+    userAgent: metadata.userAgent,
+  };
+  const started = await deps.impersonationSessions.begin({
+    parent,
+    targetUserId: target.id,
+    reason,
+    ticket,
+    ttlS: deps.ttlS,
+    metadata,
+    audit,
+  });
+  return ok({ token: started.token, expiresAt: started.expiresAt, target });
+}
+
+export async function stopImpersonation(
+  deps: ImpersonationDeps,
+  context: SessionContext,
+  metadata: SessionMetadata,
+): Promise<Result<{ token: string | null }>> {
+  if (!context.impersonation || !context.impersonator) return fail("NOT_IMPERSONATING");
+  const ended = await deps.impersonationSessions.end(context, {
+    action: "impersonation.stop",
+    actorId: context.impersonator.id,
+    subjectId: context.user.id,
+    reason: context.impersonation.reason,
+    metadata: { ticket: context.impersonation.ticket, startedAt: new Date(context.impersonation.startedAt).toISOString() },
+    ip: metadata.ip,
+    userAgent: metadata.userAgent,
+  });
+  if (!ended) return fail("NOT_IMPERSONATING");
+  return ok(ended);
+}
+
+/** An admin ends someone's live impersonation; the impersonator's browser returns to their own identity. */
+export async function forceEndImpersonation(
+  deps: ImpersonationDeps,
+  context: SessionContext,
+  sessionId: string,
+  metadata: SessionMetadata,
+): Promise<Result<{ sessionId: string }>> {
+  const ended = await deps.impersonationSessions.forceEnd(sessionId, {
+    action: "impersonation.force_end",
+    actorId: trueUserOf(context).id,
+    subjectId: null,
+    ip: metadata.ip,
+    userAgent: metadata.userAgent,
+  });
+  return ended ? ok({ sessionId }) : fail("SESSION_NOT_FOUND");
+}
+
+export interface AccessRecord {
+  at: Date;
+  action: string;
+  reason: string | null;
+  /** Name or role of who accessed the account, per IMPERSONATION_DISCLOSE. */
+  by: string;
+}
+
+/** Transparency for the user: when their account was accessed, by whom and why. */
+export async function listAccessesTo(db: Db, userId: string, disclose: "name" | "role", limit = 50): Promise<AccessRecord[]> {
+  const actor = alias(users, "actor");
+  const rows = await db
+    .select({ at: auditEvents.createdAt, action: auditEvents.action, reason: auditEvents.reason, name: actor.name, role: actor.role })
+    .from(auditEvents)
+    .leftJoin(actor, eq(actor.id, auditEvents.actorId))
+    .where(and(eq(auditEvents.subjectId, userId), inArray(auditEvents.action, ["impersonation.start", "impersonation.stop", "impersonation.expire"])))
+    .orderBy(desc(auditEvents.createdAt), desc(auditEvents.id))
+    .limit(limit);
+  return rows.map((r) => ({
+    at: r.at,
+    action: r.action,
+    reason: r.reason,
+    by: disclose === "name" ? (r.name ?? "a staff member") : r.role === "admin" ? "an administrator" : "a support agent",
+  }));
+}
+
+export const impersonationErrorMessage = (code: ErrorCode) => ERRORS[code].message;

@@ -1,0 +1,49 @@
+import "server-only";
+import { forbidden, redirect } from "next/navigation";
+import { cache } from "react";
+import { AppError } from "../errors";
+import { mayImpersonateAnyone } from "../impersonation/policy";
+import { getRuntime } from "../runtime";
+import { trueUserOf, type SessionContext } from "../session/types";
+import { readSessionToken } from "./cookies";
+
+/**
+ * The current session for this request, validated through the cached path (L1 -> Redis -> Postgres).
+ * Wrapped in React cache(): layouts, pages and actions of one request share a single validation.
+ */
+export const getSession = cache(async (): Promise<SessionContext | null> => {
+  const runtime = await getRuntime();
+  const token = await readSessionToken(runtime);
+  return token ? runtime.sessions.validateSessionWithCache(token) : null;
+});
+
+/** For pages: the session, or a redirect to /login that comes back here afterwards. */
+export async function requireUser(returnTo?: string): Promise<SessionContext> {
+  const session = await getSession();
+  if (!session) redirect(returnTo ? `/login?next=${encodeURIComponent(returnTo)}` : "/login");
+  return session;
+}
+
+/**
+ * For /admin pages: staff only (admins and support), and nobody may use the console while impersonating
+ * (an impersonation must not be a path to admin powers, nor admin powers a path out of the audit trail).
+ */
+export async function requireStaff(returnTo?: string): Promise<SessionContext> {
+  const session = await requireUser(returnTo);
+  if (session.impersonation || !mayImpersonateAnyone(session.user.role)) forbidden();
+  return session;
+}
+
+/** Admins only: role changes, bans, revoking other people's sessions, ending impersonations. */
+export async function requireAdmin(returnTo?: string): Promise<SessionContext> {
+  const session = await requireStaff(returnTo);
+  if (session.user.role !== "admin") forbidden();
+  return session;
+}
+
+/** Guard for sensitive actions (password, email, sessions, anything under /admin). */
+export function forbidWhileImpersonating(session: SessionContext): void {
+  if (session.impersonation) throw new AppError("FORBIDDEN_WHILE_IMPERSONATING");
+}
+
+export { trueUserOf };

@@ -1,0 +1,47 @@
+/**
+ * Prometheus metrics (prom-client). One registry per process, kept on globalThis so that dev-mode
+ * module reloads do not register the same metric twice.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+
+function build() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: "nsi_" });
+  const m = {
+    registry,
+    cacheHits: new Counter({ name: "nsi_session_cache_hits_total", help: "Session validations answered by a cache tier", labelNames: ["tier"] as const, registers: [registry] }),
+    cacheMisses: new Counter({ name: "nsi_session_cache_misses_total", help: "Session validations that went to Postgres", registers: [registry] }),
+    cacheErrors: new Counter({ name: "nsi_session_cache_errors_total", help: "Redis errors or timeouts on the session path", registers: [registry] }),
+    cacheFallbacks: new Counter({ name: "nsi_session_cache_fallbacks_total", help: "Validations served by Postgres because Redis failed or the breaker was open", registers: [registry] }),
+    breakerState: new Gauge({ name: "nsi_redis_breaker_state", help: "Redis circuit breaker: 0 closed, 1 half-open, 2 open", registers: [registry] }),
+    breakerTransitions: new Counter({ name: "nsi_redis_breaker_transitions_total", help: "Breaker state changes", labelNames: ["to"] as const, registers: [registry] }),
+    outboxDepth: new Gauge({ name: "nsi_cache_outbox_depth", help: "Pending Redis invalidations in the Postgres outbox (last seen)", registers: [registry] }),
+    validationSeconds: new Histogram({
+      name: "nsi_session_validation_seconds",
+      help: "Session validation latency by the tier that answered",
+      labelNames: ["tier"] as const,
+      buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers: [registry],
+    }),
+    httpRequests: new Counter({ name: "nsi_http_requests_total", help: "API requests by route and status", labelNames: ["route", "method", "status"] as const, registers: [registry] }),
+    loginFailures: new Counter({ name: "nsi_login_failures_total", help: "Failed logins by reason", labelNames: ["reason"] as const, registers: [registry] }),
+    impersonationsActive: new Gauge({ name: "nsi_impersonations_active", help: "Live impersonation sessions (refreshed on scrape)", registers: [registry] }),
+  };
+  return m;
+}
+
+export type Metrics = ReturnType<typeof build>;
+
+const globalForMetrics = globalThis as unknown as { __nsiMetrics?: Metrics };
+
+export function getMetrics(): Metrics {
+  globalForMetrics.__nsiMetrics ??= build();
+  return globalForMetrics.__nsiMetrics;
+}
+
+/** Plain numbers for /api/health/redis. */
+export async function cacheCounters(): Promise<{ hits: number; misses: number; errors: number; fallbacks: number }> {
+  const m = getMetrics();
+  const sum = async (c: Counter<string>) => (await c.get()).values.reduce((acc, v) => acc + v.value, 0);
+  return { hits: await sum(m.cacheHits), misses: await sum(m.cacheMisses), errors: await sum(m.cacheErrors), fallbacks: await sum(m.cacheFallbacks) };
+}

@@ -1,0 +1,193 @@
+/**
+ * The composition root: builds every service from the config, once per process.
+ * Tests build their own runtimes with `createRuntime` (in-memory PGlite or a scratch Postgres database,
+ * a private Redis, a manual clock); the app uses `getRuntime()`.
+ */
+import { createLoginThrottle, type LoginThrottle } from "./auth/rate-limit";
+import { createPostgresOutbox } from "./cache/outbox";
+import { createRedisClient, type RedisClient } from "./cache/redis-client";
+import { SessionCache } from "./cache/session-cache";
+import { systemClock, type Clock } from "./clock";
+import { getConfig, type AppConfig } from "./config";
+import { openDatabase } from "./db/client";
+import { migrateDatabase } from "./db/migrate";
+import { countUsers, seedDatabase } from "./db/seed";
+import type { Database, Db } from "./db/types";
+import type { ImpersonationDeps } from "./impersonation/service";
+import { createLogger, type Logger } from "./observability/logger";
+import { createCookieSealer, type CookieSealer } from "./session/cookie-seal";
+import { createImpersonationSessions, type ImpersonationSessions } from "./session/impersonation-sessions";
+import { createSessionManager, type SessionManager } from "./session/manager";
+import { createSessionStore } from "./session/store";
+
+export interface Runtime {
+  config: AppConfig;
+  logger: Logger;
+  clock: Clock;
+  database: Database;
+  db: Db;
+  redis: RedisClient | null;
+  cache: SessionCache;
+  sessions: SessionManager;
+  impersonationSessions: ImpersonationSessions;
+  impersonation: ImpersonationDeps;
+  sealer: CookieSealer;
+  throttle: LoginThrottle;
+  startedAt: number;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOverrides {
+  clock?: Clock;
+  database?: Database;
+  redis?: RedisClient | null;
+  logger?: Logger;
+  /** Cross-instance outbox poll (0 disables). */
+  outboxPollMs?: number;
+  /** Skip migrations/seed (tests do their own). */
+  skipStartupTasks?: boolean;
+}
+
+async function waitForRedis(client: RedisClient, timeoutMs: number): Promise<void> {
+  if (client.status === "ready") return;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(`REDIS_REQUIRED=true but Redis did not become ready within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const onReady = () => {
+      cleanup();
+      resolve();
+    };
+    const cleanup = () => {
+      clearTimeout(timer);
+      client.off("ready", onReady);
+    };
+    client.on("ready", onReady);
+  });
+}
+
+export async function createRuntime(config: AppConfig, overrides: RuntimeOverrides = {}): Promise<Runtime> {
+  const logger = overrides.logger ?? createLogger(config.logLevel);
+  const clock = overrides.clock ?? systemClock;
+  const database =
+    overrides.database ??
+    (await openDatabase({
+      url: config.database.url,
+      pgliteDir: config.database.pgliteDir,
+      poolMax: config.database.poolMax,
+      connectTimeoutS: config.database.connectTimeoutS,
+      idleTimeoutS: config.database.idleTimeoutS,
+      statementTimeoutMs: config.database.statementTimeoutMs,
+    }));
+  const db = database.db;
+
+  if (!overrides.skipStartupTasks) {
+    if (config.database.migrateOnStart) await migrateDatabase(database);
+    const seed = config.database.seedOnStart;
+    if (seed === "true" || (seed === "auto" && !config.isProduction && (await countUsers(db)) === 0)) {
+      await seedDatabase(db, {
+        adminEmail: config.seed.adminEmail,
+        adminPassword: config.seed.adminPassword,
+        sampleUsers: config.seed.sampleUsers,
+        dataDir: config.dataDir,
+      });
+    }
+  }
+
+  let redis: RedisClient | null = null;
+  if (overrides.redis !== undefined) redis = overrides.redis;
+  else if (config.redis) redis = createRedisClient(config.redis, logger);
+  if (redis && config.redis?.required) await waitForRedis(redis, Math.max(config.redis.connectTimeoutMs * 5, 2000));
+  if (!redis && !overrides.skipStartupTasks) {
+    logger.info("redis not configured: sessions are validated against Postgres only (set REDIS_URL to add the cache tier)");
+  }
+
+  const outbox = createPostgresOutbox(db);
+  const cache = new SessionCache({
+    client: redis,
+    redisConfig: redis ? config.redis ?? { ...DEFAULT_TEST_REDIS } : null,
+    outbox,
+    logger,
+    l1: config.session.l1,
+    outboxPollMs: overrides.outboxPollMs,
+  });
+  const store = createSessionStore(db);
+  const sessions = createSessionManager({
+    store,
+    cache,
+    clock,
+    logger,
+    policy: {
+      idleTtlS: config.session.idleTtlS,
+      absoluteTtlS: config.session.absoluteTtlS,
+      refreshIntervalS: config.session.refreshIntervalS,
+      cacheTtlS: config.session.cacheTtlS,
+    },
+  });
+  const impersonationSessions = createImpersonationSessions({ db, store, cache, sessions });
+  const sealer = createCookieSealer({ secrets: config.session.secrets, ttlS: config.session.absoluteTtlS, clock });
+  const throttle = createLoginThrottle(redis, config.login);
+
+  let pruneTimer: NodeJS.Timeout | null = null;
+  if (config.session.pruneIntervalS > 0 && !overrides.skipStartupTasks) {
+    pruneTimer = setInterval(() => {
+      sessions.pruneExpired().then(
+        (n) => n > 0 && logger.info("pruned expired sessions", { count: n }),
+        (error: unknown) => logger.warn("session prune failed", { error }),
+      );
+    }, config.session.pruneIntervalS * 1000);
+    pruneTimer.unref();
+  }
+
+  return {
+    config,
+    logger,
+    clock,
+    database,
+    db,
+    redis,
+    cache,
+    sessions,
+    impersonationSessions,
+    impersonation: {
+      db,
+      sessions,
+      impersonationSessions,
+      ttlS: config.impersonation.ttlS,
+      reauthWindowS: config.impersonation.reauthWindowS,
+    },
+    sealer,
+    throttle,
+    startedAt: Date.now(),
+    async close() {
+      if (pruneTimer) clearInterval(pruneTimer);
+      await cache.close();
+      await database.close();
+    },
+  };
+}
+
+/** Used only when a test passes a Redis client without a Redis config. */
+const DEFAULT_TEST_REDIS = {
+  mode: "single" as const,
+  sentinelName: "mymaster",
+  keyPrefix: "",
+  required: false,
+  commandTimeoutMs: 50,
+  connectTimeoutMs: 1000,
+  breakerFailures: 5,
+  breakerCooldownMs: 1000,
+  outboxPollMs: 1000,
+};
+
+const globalForRuntime = globalThis as unknown as { __nsiRuntime?: Promise<Runtime> };
+
+/** The process-wide runtime (kept on globalThis so dev-mode module reloads reuse the database and Redis). */
+export function getRuntime(): Promise<Runtime> {
+  globalForRuntime.__nsiRuntime ??= createRuntime(getConfig()).catch((error: unknown) => {
+    globalForRuntime.__nsiRuntime = undefined;
+    throw error;
+  });
+  return globalForRuntime.__nsiRuntime;
+}

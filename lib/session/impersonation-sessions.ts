@@ -1,0 +1,106 @@
+/**
+ * The session side of impersonation: an impersonation is its own session row linked to the admin's own
+ * session. Both directions rotate tokens: the admin's token from before the start and the impersonation
+ * token from before the stop are dead afterwards. Policy and audit decisions live in lib/impersonation.
+ */
+import { recordAuditEvent, type AuditEventInput } from "../audit/audit";
+import type { Db } from "../db/types";
+import type { SessionManager } from "./manager";
+import type { SessionStore } from "./store";
+import { generateSessionToken, hashSessionToken } from "./token";
+import type { SessionContext, SessionMetadata } from "./types";
+import type { SessionCache } from "../cache/session-cache";
+
+export interface ImpersonationSessionDeps {
+  db: Db;
+  store: SessionStore;
+  cache: SessionCache;
+  sessions: SessionManager;
+}
+
+export function createImpersonationSessions({ db, store, cache, sessions }: ImpersonationSessionDeps) {
+  return {
+    /**
+     * Starts an impersonation for the admin session `parent`. The admin's own row gets a new, unknown id
+     * (so the cookie from before the start is dead), and the browser receives a token for the new row.
+     */
+    async begin(input: {
+      parent: SessionContext;
+      targetUserId: string;
+      reason: string;
+      ticket: string | null;
+      ttlS: number;
+      metadata: SessionMetadata;
+      audit: AuditEventInput;
+    }): Promise<{ token: string; sessionId: string; expiresAt: number }> {
+      const now = sessions.clock();
+      const token = generateSessionToken();
+      const sessionId = hashSessionToken(token);
+      // The parent's new id is the hash of a token nobody holds: it is reachable only through the link.
+      const parentId = hashSessionToken(generateSessionToken());
+      // Never outlive the admin's own session.
+      const expiresAt = Math.min(now + input.ttlS * 1000, input.parent.absoluteExpiresAt);
+      await db.transaction(async (tx) => {
+        const rotated = await store.rotateId(input.parent.sessionId, parentId, tx as unknown as Db);
+        if (!rotated) throw new ImpersonationSessionError("parent session vanished");
+        await store.insert(
+          {
+            id: sessionId,
+            userId: input.targetUserId,
+            impersonatorId: input.parent.user.id,
+            parentSessionId: parentId,
+            reason: input.reason,
+            ticket: input.ticket,
+            now,
+            expiresAt,
+            absoluteExpiresAt: expiresAt,
+            lastAuthenticatedAt: input.parent.lastAuthenticatedAt,
+            metadata: input.metadata,
+          },
+          tx as unknown as Db,
+        );
+        await recordAuditEvent(tx, input.audit);
+      });
+      await cache.invalidate([input.parent.sessionId]);
+      return { token, sessionId, expiresAt };
+    },
+
+    /**
+     * Ends an impersonation and hands the admin a fresh token for their own session.
+     * Returns null for the token when the admin's session is gone meanwhile (then nobody is signed in).
+     */
+    async end(context: SessionContext, audit: AuditEventInput): Promise<{ token: string | null } | null> {
+      const parentId = context.impersonation!.parentSessionId;
+      const token = generateSessionToken();
+      const newParentId = hashSessionToken(token);
+      const result = await db.transaction(async (tx) => {
+        const deleted = await store.deleteImpersonation(context.sessionId, tx as unknown as Db);
+        if (!deleted) return null;
+        await recordAuditEvent(tx, audit);
+        const rotated = await store.rotateId(parentId, newParentId, tx as unknown as Db);
+        return { token: rotated ? token : null };
+      });
+      await cache.invalidate([context.sessionId, parentId]);
+      return result;
+    },
+
+    /** Ends a live impersonation from outside (an admin's "End now"); its browser returns to the impersonator. */
+    async forceEnd(sessionId: string, audit: AuditEventInput): Promise<boolean> {
+      const row = await store.findSession(sessionId);
+      if (!row || !row.impersonatorId || !row.parentSessionId) return false;
+      const outcome = await store.returnToParent(sessionId, row.parentSessionId, { ...audit, subjectId: row.userId, reason: row.impersonationReason });
+      // The id now names the admin's own session (or nothing): no tier may keep the impersonation's context.
+      await cache.invalidate([sessionId]);
+      return outcome !== "raced";
+    },
+  };
+}
+
+export class ImpersonationSessionError extends Error {
+  constructor(message: string) {
+    super(`impersonation: ${message}`);
+    this.name = "ImpersonationSessionError";
+  }
+}
+
+export type ImpersonationSessions = ReturnType<typeof createImpersonationSessions>;

@@ -1,0 +1,221 @@
+/**
+ * Session lifecycle and the cached validator. Framework-agnostic: it sees tokens and ids, never cookies
+ * or requests (lib/next does that).
+ *
+ * Tiers: L1 (optional, in-process) -> Redis -> Postgres. A hit on any tier costs zero Postgres queries.
+ * A Redis problem is a miss plus a counted fallback, never an error for the caller.
+ */
+import { performance } from "node:perf_hooks";
+import type { AuditEventInput } from "../audit/audit";
+import type { SessionCache } from "../cache/session-cache";
+import type { Clock } from "../clock";
+import type { Logger } from "../observability/logger";
+import { getMetrics } from "../observability/metrics";
+import type { SessionStore } from "./store";
+import { generateSessionToken, hashSessionToken, isWellFormedToken } from "./token";
+import { isContextLive, type SessionContext, type SessionMetadata } from "./types";
+
+export interface SessionPolicy {
+  idleTtlS: number;
+  absoluteTtlS: number;
+  refreshIntervalS: number;
+  cacheTtlS: number;
+}
+
+export interface SessionManagerDeps {
+  store: SessionStore;
+  cache: SessionCache;
+  clock: Clock;
+  policy: SessionPolicy;
+  logger: Logger;
+}
+
+export interface IssuedSession {
+  token: string;
+  sessionId: string;
+}
+
+export type SessionManager = ReturnType<typeof createSessionManager>;
+
+export function createSessionManager(deps: SessionManagerDeps) {
+  const { store, cache, clock, policy, logger } = deps;
+  const metrics = getMetrics();
+  const hitL1 = metrics.cacheHits.labels("l1");
+  const hitRedis = metrics.cacheHits.labels("redis");
+  const latency = {
+    l1: metrics.validationSeconds.labels("l1"),
+    redis: metrics.validationSeconds.labels("redis"),
+    postgres: metrics.validationSeconds.labels("postgres"),
+  };
+  const refreshing = new Map<string, Promise<SessionContext | null>>();
+
+  /** The cache TTL never outlives the session, nor an impersonation. */
+  function cacheTtlMs(context: SessionContext, now: number): number {
+    return Math.min(
+      policy.cacheTtlS * 1000,
+      context.expiresAt - now,
+      context.absoluteExpiresAt - now,
+      context.impersonation ? context.impersonation.expiresAt - now : Infinity,
+    );
+  }
+
+  /**
+   * last_seen_at and the rolling expiry are written at most once per refresh interval, so cached
+   * traffic stays read-only. Impersonations never slide: their expiry is a hard limit.
+   */
+  async function refreshIfDue(context: SessionContext, now: number): Promise<SessionContext | null> {
+    if (now - context.lastSeenAt < policy.refreshIntervalS * 1000) return context;
+    const inFlight = refreshing.get(context.sessionId);
+    if (inFlight) return inFlight;
+    const work = (async () => {
+      const expiresAt = context.impersonation ? context.expiresAt : Math.min(now + policy.idleTtlS * 1000, context.absoluteExpiresAt);
+      const stillThere = await store.touch(context.sessionId, now, expiresAt);
+      if (!stillThere) {
+        // Revoked in Postgres while a cache still held it: make every tier forget it.
+        await cache.invalidate([context.sessionId]);
+        return null;
+      }
+      const refreshed = { ...context, lastSeenAt: now, expiresAt };
+      await cache.fill(refreshed, cacheTtlMs(refreshed, now), Date.now());
+      return refreshed;
+    })().finally(() => refreshing.delete(context.sessionId));
+    refreshing.set(context.sessionId, work);
+    return work;
+  }
+
+  async function expireImpersonation(context: SessionContext, now: number, depth: number): Promise<SessionContext | null> {
+    const imp = context.impersonation!;
+    const audit: AuditEventInput = {
+      action: "impersonation.expire",
+      actorId: context.impersonator?.id ?? null,
+      subjectId: context.user.id,
+      reason: imp.reason,
+      metadata: { ticket: imp.ticket, startedAt: new Date(imp.startedAt).toISOString(), expiresAt: new Date(imp.expiresAt).toISOString() },
+    };
+    const outcome = await store.returnToParent(context.sessionId, imp.parentSessionId, audit);
+    if (outcome === "ended") return null;
+    if (outcome === "returned") logger.info("impersonation expired", { actorId: audit.actorId, subjectId: audit.subjectId });
+    // "returned": the id now belongs to the admin's own session; "raced": another request already did it.
+    return depth === 0 ? validateUncached(context.sessionId, now, 1) : null;
+  }
+
+  /** Postgres-only validation. Not exported beyond lib/session: callers use the cached path. */
+  async function validateUncached(id: string, now = clock(), depth = 0): Promise<SessionContext | null> {
+    const context = await store.load(id);
+    if (!context) return null;
+    if (context.user.status !== "active") {
+      await revokeSessionWithCache(id);
+      return null;
+    }
+    if (context.impersonation) {
+      if (now >= context.impersonation.expiresAt) return expireImpersonation(context, now, depth);
+      const actor = context.impersonator;
+      // The impersonator was banned or demoted since the start: the impersonation ends now.
+      if (!actor || actor.status !== "active" || actor.role === "user") {
+        await revokeSessionWithCache(id);
+        return null;
+      }
+    }
+    if (now >= context.expiresAt || now >= context.absoluteExpiresAt) {
+      await revokeSessionWithCache(id);
+      return null;
+    }
+    return refreshIfDue(context, now);
+  }
+
+  async function validateIdWithCache(id: string): Promise<SessionContext | null> {
+    const started = performance.now();
+    const now = clock();
+    const fromL1 = cache.getL1(id);
+    if (fromL1 && isContextLive(fromL1, now)) {
+      hitL1.inc();
+      const result = await refreshIfDue(fromL1, now);
+      latency.l1.observe((performance.now() - started) / 1000);
+      return result;
+    }
+    const fromRedis = await cache.getRedis(id);
+    if (fromRedis && isContextLive(fromRedis, now)) {
+      hitRedis.inc();
+      const result = await refreshIfDue(fromRedis, now);
+      latency.redis.observe((performance.now() - started) / 1000);
+      return result;
+    }
+    // Redis unusable (error, timeout, breaker open): Postgres answers, and nobody is logged out.
+    if (fromRedis === undefined && cache.redisEnabled) metrics.cacheFallbacks.inc();
+    metrics.cacheMisses.inc();
+    const readStartedAt = Date.now(); // wall clock: the fill guard measures real elapsed time
+    const context = await validateUncached(id, now);
+    if (context) await cache.fill(context, cacheTtlMs(context, now), readStartedAt);
+    latency.postgres.observe((performance.now() - started) / 1000);
+    return context;
+  }
+
+  async function revokeSessionWithCache(id: string): Promise<string[]> {
+    // Postgres first: once this returns, no tier can resurrect the session (tombstones, outbox).
+    const ids = await store.deleteTree(id);
+    await cache.invalidate(ids.includes(id) ? ids : [id, ...ids]);
+    return ids;
+  }
+
+  return {
+    async createSession(userId: string, metadata: SessionMetadata = {}): Promise<IssuedSession> {
+      const now = clock();
+      // A fresh token on every login: a cookie planted before login (fixation) never becomes the session.
+      const token = generateSessionToken();
+      const sessionId = hashSessionToken(token);
+      await store.insert({
+        id: sessionId,
+        userId,
+        now,
+        expiresAt: Math.min(now + policy.idleTtlS * 1000, now + policy.absoluteTtlS * 1000),
+        absoluteExpiresAt: now + policy.absoluteTtlS * 1000,
+        metadata,
+      });
+      return { token, sessionId };
+    },
+
+    /** The current session for a raw token, or null. Every request path goes through here. */
+    async validateSessionWithCache(token: string | null | undefined): Promise<SessionContext | null> {
+      if (!isWellFormedToken(token)) return null;
+      return validateIdWithCache(hashSessionToken(token));
+    },
+
+    validateIdWithCache,
+    /** @internal lib/session only: the uncached validator, for tests and the cached path. */
+    validateUncached,
+    revokeSessionWithCache,
+
+    /** All sessions of a user (and every impersonation they run), optionally keeping the current one. */
+    async revokeUserSessionsWithCache(userId: string, keepSessionId?: string): Promise<string[]> {
+      const ids = await store.deleteForUser(userId, keepSessionId);
+      await cache.invalidate(ids);
+      return ids;
+    },
+
+    /** After a role or profile change: cached copies are dropped so the next request reads Postgres. */
+    async dropUserFromCache(userId: string): Promise<void> {
+      await cache.invalidate(await store.idsForUser(userId));
+    },
+
+    /** Step-up: the user just proved their password again on this session. */
+    async markAuthenticated(sessionId: string): Promise<void> {
+      await store.markAuthenticated(sessionId, clock());
+      await cache.invalidate([sessionId]);
+    },
+
+    listUserSessions: (userId: string) => store.listForUser(userId, clock()),
+    listLiveImpersonations: () => store.listImpersonations(clock()),
+    /** The owner of a session row (for "may this caller revoke it?" checks), or null. */
+    async findSessionOwner(id: string): Promise<{ userId: string; impersonatorId: string | null } | null> {
+      const row = await store.findSession(id);
+      return row ? { userId: row.userId, impersonatorId: row.impersonatorId } : null;
+    },
+
+    async pruneExpired(): Promise<number> {
+      return store.pruneExpired(clock());
+    },
+
+    clock,
+    policy,
+  };
+}

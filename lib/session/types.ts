@@ -1,0 +1,57 @@
+import type { UserRole, UserStatus } from "../db/schema";
+
+/** The user fields the app needs on every request; small enough to cache. */
+export interface SessionUser {
+  id: string;
+  email: string;
+  name: string;
+  role: UserRole;
+  status: UserStatus;
+}
+
+export interface ImpersonationState {
+  reason: string;
+  ticket: string | null;
+  /** Epoch ms. */
+  startedAt: number;
+  /** Epoch ms; hard limit, never extended. */
+  expiresAt: number;
+  parentSessionId: string;
+}
+
+/**
+ * What validation answers: the effective user, the true user behind an impersonation, and the expiries.
+ * All times are epoch milliseconds so the cached JSON is compact and cheap to compare.
+ */
+export interface SessionContext {
+  sessionId: string;
+  user: SessionUser;
+  /** The admin or support user behind an impersonation; null otherwise. */
+  impersonator: SessionUser | null;
+  impersonation: ImpersonationState | null;
+  createdAt: number;
+  lastSeenAt: number;
+  lastAuthenticatedAt: number;
+  expiresAt: number;
+  absoluteExpiresAt: number;
+}
+
+/** The true user behind a request (the impersonator when impersonating). */
+export function trueUserOf(context: SessionContext): SessionUser {
+  return context.impersonator ?? context.user;
+}
+
+/** A context may be served (from any tier) only while every one of its limits is in the future. */
+export function isContextLive(context: SessionContext, now: number): boolean {
+  return (
+    now < context.expiresAt &&
+    now < context.absoluteExpiresAt &&
+    (context.impersonation === null || now < context.impersonation.expiresAt) &&
+    context.user.status === "active"
+  );
+}
+
+export interface SessionMetadata {
+  ip?: string | null;
+  userAgent?: string | null;
+}

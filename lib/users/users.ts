@@ -1,0 +1,132 @@
+/** User records: lookups for login and the admin console, role and status changes. */
+import { and, asc, desc, eq, ilike, or, sql, type SQL } from "drizzle-orm";
+import { sessions, users, USER_ROLES, USER_STATUSES, type UserRole, type UserStatus, type UserRow } from "../db/schema";
+import type { Db } from "../db/types";
+
+export type PublicUser = Pick<UserRow, "id" | "email" | "name" | "role" | "status" | "createdAt">;
+
+const publicColumns = {
+  id: users.id,
+  email: users.email,
+  name: users.name,
+  role: users.role,
+  status: users.status,
+  createdAt: users.createdAt,
+};
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export function isUuid(value: unknown): value is string {
+  return typeof value === "string" && UUID.test(value);
+}
+
+export async function findUserByEmail(db: Db, email: string): Promise<UserRow | null> {
+  const [row] = await db.select().from(users).where(eq(users.email, normalizeEmail(email)));
+  return row ?? null;
+}
+
+export async function findUserById(db: Db, id: string): Promise<PublicUser | null> {
+  if (!isUuid(id)) return null;
+  const [row] = await db.select(publicColumns).from(users).where(eq(users.id, id));
+  return row ?? null;
+}
+
+export async function getPasswordHash(db: Db, id: string): Promise<string | null> {
+  const [row] = await db.select({ h: users.passwordHash }).from(users).where(eq(users.id, id));
+  return row?.h ?? null;
+}
+
+export async function setUserPassword(db: Db, id: string, passwordHash: string): Promise<void> {
+  await db.update(users).set({ passwordHash, passwordChangedAt: new Date(), updatedAt: new Date() }).where(eq(users.id, id));
+}
+
+export async function setUserRole(db: Db, id: string, role: UserRole): Promise<PublicUser | null> {
+  const [row] = await db.update(users).set({ role, updatedAt: new Date() }).where(eq(users.id, id)).returning(publicColumns);
+  return row ?? null;
+}
+
+export async function setUserStatus(db: Db, id: string, status: UserStatus): Promise<PublicUser | null> {
+  const [row] = await db.update(users).set({ status, updatedAt: new Date() }).where(eq(users.id, id)).returning(publicColumns);
+  return row ?? null;
+}
+
+export const USER_SORTS = ["name", "email", "role", "status", "lastSeen", "created"] as const;
+export type UserSort = (typeof USER_SORTS)[number];
+
+export interface UserListQuery {
+  q?: string;
+  role?: UserRole;
+  status?: UserStatus;
+  sort?: UserSort;
+  dir?: "asc" | "desc";
+  page?: number;
+  pageSize?: number;
+}
+
+export interface UserListItem extends PublicUser {
+  activeSessions: number;
+  lastSeenAt: Date | null;
+}
+
+export function parseRole(value: unknown): UserRole | undefined {
+  return USER_ROLES.includes(value as UserRole) ? (value as UserRole) : undefined;
+}
+export function parseStatus(value: unknown): UserStatus | undefined {
+  return USER_STATUSES.includes(value as UserStatus) ? (value as UserStatus) : undefined;
+}
+
+/** Escapes LIKE wildcards so a search for "50%" means the text "50%". */
+function likePattern(q: string): string {
+  return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+export async function listUsers(db: Db, query: UserListQuery, now = new Date()): Promise<{ items: UserListItem[]; total: number }> {
+  const filters: SQL[] = [];
+  const q = query.q?.trim().slice(0, 200);
+  if (q) filters.push(or(ilike(users.name, likePattern(q)), ilike(users.email, likePattern(q)))!);
+  if (query.role) filters.push(eq(users.role, query.role));
+  if (query.status) filters.push(eq(users.status, query.status));
+  const where = filters.length ? and(...filters) : undefined;
+  const pageSize = Math.min(Math.max(query.pageSize ?? 25, 1), 100);
+  const page = Math.max(query.page ?? 1, 1);
+
+  const stats = db
+    .select({
+      userId: sessions.userId,
+      active: sql<number>`count(*)::int`.as("active"),
+      lastSeen: sql<Date | null>`max(${sessions.lastSeenAt})`.as("last_seen"),
+    })
+    .from(sessions)
+    .where(and(sql`${sessions.impersonatorId} is null`, sql`${sessions.expiresAt} > ${now}`, sql`${sessions.absoluteExpiresAt} > ${now}`))
+    .groupBy(sessions.userId)
+    .as("stats");
+
+  const direction = query.dir === "desc" ? desc : asc;
+  const sortColumn = {
+    name: users.name,
+    email: users.email,
+    role: users.role,
+    status: users.status,
+    lastSeen: stats.lastSeen,
+    created: users.createdAt,
+  }[query.sort ?? "name"];
+
+  const [rows, [count]] = await Promise.all([
+    db
+      .select({ ...publicColumns, activeSessions: sql<number>`coalesce(${stats.active}, 0)::int`, lastSeenAt: stats.lastSeen })
+      .from(users)
+      .leftJoin(stats, eq(stats.userId, users.id))
+      .where(where)
+      .orderBy(query.sort === "lastSeen" ? sql`${stats.lastSeen} ${sql.raw(query.dir === "desc" ? "desc" : "asc")} nulls last` : direction(sortColumn), asc(users.id))
+      .limit(pageSize)
+      .offset((page - 1) * pageSize),
+    db.select({ n: sql<number>`count(*)::int` }).from(users).where(where),
+  ]);
+  return {
+    total: count?.n ?? 0,
+    items: rows.map((r) => ({ ...r, lastSeenAt: r.lastSeenAt ? new Date(r.lastSeenAt) : null })),
+  };
+}
