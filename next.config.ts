@@ -1,6 +1,8 @@
 import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
+  // Test harnesses and benchmarks build into their own folders so that parallel builds never clobber `.next`.
+  distDir: process.env.NEXT_DIST_DIR || ".next",
   // Native and WASM packages must be loaded by Node at run time, not bundled.
   serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "ioredis", "postgres", "prom-client"],
   poweredByHeader: false,

@@ -5,15 +5,18 @@ import { AppError } from "../errors";
 import { mayImpersonateAnyone } from "../impersonation/policy";
 import { getRuntime } from "../runtime";
 import { trueUserOf, type SessionContext } from "../session/types";
-import { readSessionToken } from "./cookies";
+import { cookies } from "next/headers";
 
 /**
  * The current session for this request, validated through the cached path (L1 -> Redis -> Postgres).
  * Wrapped in React cache(): layouts, pages and actions of one request share a single validation.
  */
 export const getSession = cache(async (): Promise<SessionContext | null> => {
+  // Reading the request's cookies first marks every page that asks for a session as dynamic, so
+  // `next build` never tries to prerender one (nor open the database without secrets).
+  const jar = await cookies();
   const runtime = await getRuntime();
-  const token = await readSessionToken(runtime);
+  const token = await runtime.sealer.unseal(jar.get(runtime.config.session.cookieName)?.value);
   return token ? runtime.sessions.validateSessionWithCache(token) : null;
 });
 
