@@ -1,15 +1,44 @@
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 
+const alias = { "@": import.meta.dirname, "server-only": path.join(import.meta.dirname, "test/support/server-only-stub.ts") };
+const env = { NODE_ENV: "test" as const, LOG_LEVEL: "silent" };
+
+/**
+ * Two projects, one command (`npm test`):
+ *  - unit: lib and integration tests in-process (PGlite, real PostgreSQL, real Redis, private redis-servers);
+ *  - http: real `next start` servers (built once into .next-test by the global setup) driven over HTTP.
+ */
 export default defineConfig({
-  resolve: { alias: { "@": import.meta.dirname, "server-only": path.join(import.meta.dirname, "test/support/server-only-stub.ts") } },
+  resolve: { alias },
   test: {
-    include: ["lib/**/*.test.ts", "test/**/*.test.ts"],
-    exclude: ["node_modules", "e2e/**", "test/faults/**", ".next/**"],
-    environment: "node",
     testTimeout: 60_000,
-    hookTimeout: 120_000,
+    hookTimeout: 180_000,
     pool: "forks",
-    env: { NODE_ENV: "test", LOG_LEVEL: "silent" },
+    projects: [
+      {
+        resolve: { alias },
+        test: {
+          name: "unit",
+          include: ["lib/**/*.test.ts", "test/*.test.ts", "test/cache/**/*.test.ts", "test/impersonation/**/*.test.ts"],
+          environment: "node",
+          env,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: "http",
+          include: ["test/http/**/*.test.ts"],
+          environment: "node",
+          env,
+          globalSetup: ["test/support/http-global-setup.ts"],
+          testTimeout: 90_000,
+          hookTimeout: 180_000,
+        },
+      },
+    ],
   },
 });

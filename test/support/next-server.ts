@@ -3,7 +3,7 @@
  * environment (a real server, real cookies, real route handlers). Used by the HTTP, fault and bench suites.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, readdirSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, readdirSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { freePort } from "./services";
@@ -23,8 +23,36 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** Runs `next build` into `distDir` unless a build newer than every source file is already there. */
+/**
+ * Runs `next build` into `distDir` unless a build newer than every source file is already there.
+ * A lock directory serialises concurrent callers (parallel suites, benches) on the same dist dir.
+ */
 export function ensureBuilt(distDir: string): void {
+  const lock = path.join(ROOT, `${distDir}.build-lock`);
+  const deadline = Date.now() + 10 * 60_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`ensureBuilt: ${lock} held for 10 minutes; remove it if stale`);
+      // A build older than 10 minutes left its lock behind (crash): take it over.
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > 10 * 60_000) rmSync(lock, { recursive: true, force: true });
+      } catch {
+        // gone already
+      }
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+    }
+  }
+  try {
+    buildIfStale(distDir);
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function buildIfStale(distDir: string): void {
   const buildId = path.join(ROOT, distDir, "BUILD_ID");
   if (existsSync(buildId)) {
     const builtAt = statSync(buildId).mtimeMs;
