@@ -1,0 +1,68 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "./config";
+
+const SECRET = "0123456789abcdef0123456789abcdef-secret";
+
+describe("loadConfig", () => {
+  it("refuses to start in production without SESSION_SECRET, naming the variable", () => {
+    expect(() => loadConfig({ NODE_ENV: "production" })).toThrow(ConfigError);
+    expect(() => loadConfig({ NODE_ENV: "production" })).toThrow(/SESSION_SECRET/);
+  });
+
+  it("refuses a production secret shorter than 32 characters", () => {
+    expect(() => loadConfig({ NODE_ENV: "production", SESSION_SECRET: "short" })).toThrow(/SESSION_SECRET.*32/);
+  });
+
+  it("accepts a long production secret and turns on Secure and the __Host- prefix", () => {
+    const config = loadConfig({ NODE_ENV: "production", SESSION_SECRET: SECRET });
+    expect(config.session.cookieSecure).toBe(true);
+    expect(config.session.cookieName).toBe("__Host-sid");
+  });
+
+  it("keeps several secrets for rotation, newest first", () => {
+    const other = "another-secret-that-is-long-enough-000";
+    const config = loadConfig({ NODE_ENV: "production", SESSION_SECRET: `${other}, ${SECRET}` });
+    expect(config.session.secrets).toEqual([other, SECRET]);
+  });
+
+  it("generates a development secret once and keeps it under the data folder", () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), "nsi-config-"));
+    const first = loadConfig({ NODE_ENV: "development", DATA_DIR: dataDir });
+    const second = loadConfig({ NODE_ENV: "development", DATA_DIR: dataDir });
+    expect(first.session.secrets[0]!.length).toBeGreaterThanOrEqual(32);
+    expect(second.session.secrets).toEqual(first.session.secrets);
+    expect(readFileSync(path.join(dataDir, "session-secret"), "utf8").trim()).toBe(first.session.secrets[0]);
+    expect(first.session.cookieSecure).toBe(false);
+    expect(first.session.cookieName).toBe("sid");
+  });
+
+  it("treats empty strings as unset and applies documented defaults", () => {
+    const config = loadConfig({ NODE_ENV: "test", SESSION_SECRET: SECRET, REDIS_URL: "", SESSION_CACHE_TTL: "" });
+    expect(config.redis).toBeNull();
+    expect(config.session.cacheTtlS).toBe(300);
+    expect(config.impersonation.ttlS).toBe(3600);
+    expect(config.impersonation.reauthWindowS).toBe(900);
+    expect(config.database.pgliteDir).toBe(path.join(".data", "pglite"));
+  });
+
+  it("rejects a malformed number with the variable's name", () => {
+    expect(() => loadConfig({ NODE_ENV: "test", SESSION_SECRET: SECRET, SESSION_CACHE_TTL: "five" })).toThrow(/SESSION_CACHE_TTL/);
+  });
+
+  it("chooses the Redis mode from the variables given", () => {
+    expect(loadConfig({ SESSION_SECRET: SECRET, NODE_ENV: "test", REDIS_URL: "redis://127.0.0.1:6379" }).redis?.mode).toBe("single");
+    const cluster = loadConfig({ SESSION_SECRET: SECRET, NODE_ENV: "test", REDIS_CLUSTER_NODES: "127.0.0.1:7001,127.0.0.1:7002" });
+    expect(cluster.redis?.mode).toBe("cluster");
+    expect(cluster.redis?.clusterNodes).toEqual([{ host: "127.0.0.1", port: 7001 }, { host: "127.0.0.1", port: 7002 }]);
+    const sentinel = loadConfig({ SESSION_SECRET: SECRET, NODE_ENV: "test", REDIS_SENTINELS: "127.0.0.1:26379", REDIS_SENTINEL_NAME: "main" });
+    expect(sentinel.redis?.mode).toBe("sentinel");
+    expect(sentinel.redis?.sentinelName).toBe("main");
+  });
+
+  it("makes REDIS_REQUIRED without any Redis address a startup error", () => {
+    expect(() => loadConfig({ SESSION_SECRET: SECRET, NODE_ENV: "test", REDIS_REQUIRED: "true" })).toThrow(/REDIS_REQUIRED/);
+  });
+});
