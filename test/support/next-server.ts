@@ -109,7 +109,9 @@ export async function startNextServer(options: StartOptions): Promise<NextServer
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "nsi-server-"));
   let env: Record<string, string> = Object.fromEntries(
     Object.entries({
-      ...process.env,
+      // Only the OS basics are inherited: the app's own variables (DATABASE_URL, REDIS_URL, …) come from `env`
+      // alone, so a suite meant for PGlite never silently runs against the CI database.
+      ...Object.fromEntries(["PATH", "HOME", "LANG", "TMPDIR", "TZ"].map((k) => [k, process.env[k]])),
       NODE_ENV: "production",
       NEXT_TELEMETRY_DISABLED: "1",
       NEXT_DIST_DIR: options.distDir,
