@@ -56,6 +56,8 @@ export class SessionCache {
   readonly breaker: CircuitBreaker | null;
   private readonly client: ScriptedClient | null;
   private readonly l1: LRUCache<string, SessionContext> | null;
+  /** In-process tombstones, mirroring Redis's: recently invalidated ids that no fill may cache again. */
+  private readonly localTombstones = new LRUCache<string, true>({ max: 100_000, ttl: TOMBSTONE_TTL_MS });
   private subscriber: RedisClient | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
   private readonly channel: string;
@@ -133,23 +135,27 @@ export class SessionCache {
 
   /** Writes a context loaded from Postgres at `readStartedAt` (wall-clock ms); refused if an invalidation happened since. */
   async fill(context: SessionContext, ttlMs: number, readStartedAt: number): Promise<void> {
-    if (ttlMs <= 0) return;
-    this.l1?.set(context.sessionId, context, { ttl: Math.min(ttlMs, this.options.l1!.ttlMs) });
-    if (!this.client || !this.breaker!.allows()) return;
+    const id = context.sessionId;
     // A fill this old could predate a tombstone that has already expired: drop it rather than risk reviving.
-    if (Date.now() - readStartedAt > FILL_MAX_AGE_MS) return;
-    try {
-      await this.client.nsiFill(dataKey(context.sessionId), tombstoneKey(context.sessionId), JSON.stringify(context), Math.ceil(ttlMs));
-      this.breaker!.recordSuccess();
-    } catch (error) {
-      this.noteFailure(error);
+    if (ttlMs <= 0 || Date.now() - readStartedAt > FILL_MAX_AGE_MS) return;
+    // Invalidated here (or announced by another instance) since the read: the context may be stale.
+    if (this.localTombstones.has(id)) return;
+    if (this.client && this.breaker!.allows()) {
+      try {
+        const stored = await this.client.nsiFill(dataKey(id), tombstoneKey(id), JSON.stringify(context), Math.ceil(ttlMs));
+        this.breaker!.recordSuccess();
+        if (stored === 0) return; // Redis holds a tombstone: same reasoning, another instance revoked it.
+      } catch (error) {
+        this.noteFailure(error);
+      }
     }
+    if (this.l1 && !this.localTombstones.has(id)) this.l1.set(id, context, { ttl: Math.min(ttlMs, this.options.l1!.ttlMs) });
   }
 
   /** Drops sessions from every tier. Never throws for Redis; an unreachable Redis goes to the outbox. */
   async invalidate(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
-    for (const id of ids) this.l1?.delete(id);
+    this.forgetLocally(ids);
     if (!this.client) return;
     if (this.breaker!.allows()) {
       try {
@@ -167,9 +173,12 @@ export class SessionCache {
     this.metrics.outboxDepth.set(await this.options.outbox.depth().catch(() => ids.length));
   }
 
-  /** Drops a session from L1 only (e.g. after a refresh changed it). */
-  forgetLocally(id: string): void {
-    this.l1?.delete(id);
+  /** Drops sessions from L1 and remembers them as tombstoned in this process, so an in-flight fill cannot re-add them. */
+  private forgetLocally(ids: string[]): void {
+    for (const id of ids) {
+      this.l1?.delete(id);
+      this.localTombstones.set(id, true);
+    }
   }
 
   async close(): Promise<void> {
@@ -235,7 +244,7 @@ export class SessionCache {
       try {
         const ids = JSON.parse(message) as string[] | "*";
         if (ids === "*") this.l1?.clear();
-        else for (const id of ids) this.l1?.delete(id);
+        else this.forgetLocally(ids);
       } catch {
         this.l1?.clear();
       }
