@@ -63,8 +63,11 @@ export function createSessionManager(deps: SessionManagerDeps) {
    * last_seen_at and the rolling expiry are written at most once per refresh interval, so cached
    * traffic stays read-only. Impersonations never slide: their expiry is a hard limit.
    */
-  async function refreshIfDue(context: SessionContext, now: number): Promise<SessionContext | null> {
-    if (now - context.lastSeenAt < policy.refreshIntervalS * 1000) return context;
+  function refreshDue(context: SessionContext, now: number): boolean {
+    return now - context.lastSeenAt >= policy.refreshIntervalS * 1000;
+  }
+
+  async function refresh(context: SessionContext, now: number): Promise<SessionContext | null> {
     const inFlight = refreshing.get(context.sessionId);
     if (inFlight) return inFlight;
     const work = (async () => {
@@ -120,7 +123,7 @@ export function createSessionManager(deps: SessionManagerDeps) {
       await revokeSessionWithCache(id);
       return null;
     }
-    return refreshIfDue(context, now);
+    return refreshDue(context, now) ? refresh(context, now) : context;
   }
 
   async function validateIdWithCache(id: string): Promise<SessionContext | null> {
@@ -129,14 +132,15 @@ export function createSessionManager(deps: SessionManagerDeps) {
     const fromL1 = cache.getL1(id);
     if (fromL1 && isContextLive(fromL1, now)) {
       hitL1.inc();
-      const result = await refreshIfDue(fromL1, now);
+      // The common case returns without another await: the refresh write happens once per interval.
+      const result = refreshDue(fromL1, now) ? await refresh(fromL1, now) : fromL1;
       latency.l1.observe((performance.now() - started) / 1000);
       return result;
     }
     const fromRedis = await cache.getRedis(id);
     if (fromRedis && isContextLive(fromRedis, now)) {
       hitRedis.inc();
-      const result = await refreshIfDue(fromRedis, now);
+      const result = refreshDue(fromRedis, now) ? await refresh(fromRedis, now) : fromRedis;
       latency.redis.observe((performance.now() - started) / 1000);
       return result;
     }
