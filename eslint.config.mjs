@@ -17,7 +17,7 @@ const config = [
   ...nextCoreWebVitals,
   ...nextTypescript,
   {
-    ignores: [".next/**", "node_modules/**", ".data/**", "test-results/**", "playwright-report/**", "bench/results/**", "next-env.d.ts"],
+    ignores: [".next/**", ".next-*/**", "node_modules/**", ".data/**", "test-results/**", "playwright-report/**", "bench/results/**", "next-env.d.ts"],
   },
   // Framework-agnostic rooms of lib/: no Next, no React, and no uncached session store.
   { files: ["lib/**/*.ts"], ignores: ["lib/next/**", "lib/session/**", "lib/runtime.ts"], rules: restrict([...noNext, ...noUncachedStore]) },

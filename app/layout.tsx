@@ -1,12 +1,44 @@
 import type { Metadata } from "next";
+import { getSession } from "@/lib/next/session";
+import { getRuntime } from "@/lib/runtime";
+import type { SessionContext } from "@/lib/session";
+import { ImpersonationBanner } from "./_components/impersonation-banner";
+import { SiteHeader } from "./_components/site-header";
 import "./globals.css";
 
-export const metadata: Metadata = { title: "Sessions console", description: "Server-side sessions with an audited impersonation console" };
+export const metadata: Metadata = {
+  title: { default: "Sessions console", template: "%s · Sessions console" },
+  description: "Server-side sessions with an audited impersonation console",
+};
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+/**
+ * The banner lives here so no page can forget it. This layout only reads the session to decorate the
+ * page; it authorizes nothing (every page and action checks for itself).
+ */
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  let session: SessionContext | null = null;
+  let now = 0;
+  try {
+    session = await getSession();
+    now = (await getRuntime()).clock();
+  } catch {
+    // The page below reports the outage through error.tsx; the chrome just renders signed-out.
+  }
   return (
     <html lang="en">
-      <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">{children}</body>
+      <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">
+        <a
+          href="#main"
+          className="sr-only z-50 rounded-md bg-white px-3 py-2 text-sm font-medium text-indigo-700 shadow focus:not-sr-only focus:fixed focus:left-3 focus:top-3"
+        >
+          Skip to content
+        </a>
+        {session ? <ImpersonationBanner session={session} now={now} /> : null}
+        <SiteHeader session={session} />
+        <main id="main" tabIndex={-1} className="mx-auto max-w-6xl px-4 py-8 focus:outline-none">
+          {children}
+        </main>
+      </body>
     </html>
   );
 }

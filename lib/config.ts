@@ -81,6 +81,10 @@ const envSchema = z.object({
   APP_ORIGIN: optionalString,
   LOG_LEVEL: optionalString.pipe(z.enum(["debug", "info", "warn", "error", "silent"]).optional()).transform((v) => v ?? "info"),
 
+  METRICS_TOKEN: optionalString,
+  SHUTDOWN_TIMEOUT_MS: int(25_000, 1000),
+  FAULT_ROUTES: bool(false),
+
   ADMIN_EMAIL: optionalString.transform((v) => (v ?? "admin@example.com").toLowerCase()),
   ADMIN_PASSWORD: optionalString,
   SEED_SAMPLE_USERS: int(240, 0),
@@ -135,6 +139,12 @@ export interface AppConfig {
   trustProxy: boolean;
   appOrigin?: string;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
+  /** When set, /api/metrics and /api/health/detailed require `Authorization: Bearer <token>`. */
+  metricsToken?: string;
+  /** SIGTERM: longest wait for in-flight requests before the process closes its pools and exits anyway. */
+  shutdownTimeoutMs: number;
+  /** Test-only routes under /api/faults (slow responses for the shutdown fault test). Never set in a real deployment. */
+  faultRoutes: boolean;
   seed: { adminEmail: string; adminPassword?: string; sampleUsers: number };
 }
 
@@ -269,6 +279,9 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     trustProxy: e.TRUST_PROXY,
     appOrigin: e.APP_ORIGIN,
     logLevel: e.LOG_LEVEL,
+    metricsToken: e.METRICS_TOKEN,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    faultRoutes: e.FAULT_ROUTES,
     seed: { adminEmail: e.ADMIN_EMAIL, adminPassword: e.ADMIN_PASSWORD, sampleUsers: e.SEED_SAMPLE_USERS },
   };
 }

@@ -1,5 +1,5 @@
 /** Append-only audit log (the database refuses UPDATE and DELETE on the table). */
-import { and, desc, eq, gte, lte, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, lte, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { auditEvents, users } from "../db/schema";
 import type { Db } from "../db/types";
@@ -53,6 +53,8 @@ export interface AuditQuery {
   actorId?: string;
   subjectId?: string;
   action?: string;
+  /** Any of these actions (e.g. a user's whole impersonation history in one query). */
+  actions?: readonly string[];
   from?: Date;
   to?: Date;
   page?: number;
@@ -78,6 +80,7 @@ export async function listAuditEvents(db: Db, query: AuditQuery): Promise<{ item
   if (query.actorId) filters.push(eq(auditEvents.actorId, query.actorId));
   if (query.subjectId) filters.push(eq(auditEvents.subjectId, query.subjectId));
   if (query.action) filters.push(eq(auditEvents.action, query.action));
+  if (query.actions?.length) filters.push(inArray(auditEvents.action, [...query.actions]));
   if (query.from) filters.push(gte(auditEvents.createdAt, query.from));
   if (query.to) filters.push(lte(auditEvents.createdAt, query.to));
   const where = filters.length ? and(...filters) : undefined;

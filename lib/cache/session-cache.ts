@@ -125,7 +125,9 @@ export class SessionCache {
       this.breaker!.recordSuccess();
       if (raw === null) return null;
       const context = JSON.parse(raw) as SessionContext;
-      this.l1?.set(id, context);
+      // The GET may have been answered just before a revocation seen here since (locally or by pub/sub):
+      // the caller may still use this answer once, but L1 must not keep it for its whole TTL.
+      if (!this.localTombstones.has(id)) this.l1?.set(id, context);
       return context;
     } catch (error) {
       this.noteFailure(error);

@@ -30,12 +30,51 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return options.url ? openPostgres(options.url, options) : openPglite(options.pgliteDir ?? null);
 }
 
+/**
+ * postgres.js keeps its pool queues private, so the pool's load is measured where queries are issued:
+ * every query from its first `then` (when postgres.js sends it) until it settles, and every transaction
+ * for its whole life (it holds one connection throughout).
+ */
+class InFlightGauge {
+  current = 0;
+  peak = 0;
+  readonly start = () => {
+    this.current++;
+    if (this.current > this.peak) this.peak = this.current;
+  };
+  readonly end = () => {
+    this.current--;
+  };
+
+  /** A postgres.js query runs lazily on its first `then`; count it from there until it settles. */
+  trackQuery<Q extends PromiseLike<unknown>>(query: Q): Q {
+    const original = query.then;
+    const { start, end } = this;
+    let counted = false;
+    (query as { then: unknown }).then = function (...args: Parameters<Q["then"]>) {
+      if (!counted) {
+        counted = true;
+        start();
+        original.call(query, end, end);
+      }
+      return original.apply(query, args);
+    };
+    return query;
+  }
+
+  trackPromise<P extends Promise<unknown>>(promise: P): P {
+    this.start();
+    promise.then(this.end, this.end);
+    return promise;
+  }
+}
+
 async function openPostgres(url: string, options: DatabaseOptions): Promise<Database> {
   const { default: postgres } = await import("postgres");
   const { drizzle } = await import("drizzle-orm/postgres-js");
   const max = options.poolMax ?? 10;
-  let inFlight = 0;
-  const client = postgres(url, {
+  const gauge = new InFlightGauge();
+  const raw = postgres(url, {
     max,
     connect_timeout: options.connectTimeoutS ?? 5,
     idle_timeout: options.idleTimeoutS ?? 20,
@@ -46,13 +85,29 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
       ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
     },
   });
+  // drizzle reaches postgres.js only through `unsafe` (queries) and `begin` (transactions).
+  const client = new Proxy(raw, {
+    get(target, prop, receiver) {
+      if (prop === "unsafe") return (...args: Parameters<typeof raw.unsafe>) => gauge.trackQuery(target.unsafe(...args));
+      if (prop === "begin") return (...args: unknown[]) => gauge.trackPromise((target.begin as (...a: unknown[]) => Promise<unknown>)(...args));
+      return Reflect.get(target, prop, receiver);
+    },
+  });
   const logger = new CountingLogger();
   const db = drizzle(client, { schema, logger }) as unknown as Db;
   return {
     db,
     driver: "postgres",
     queryCount: () => logger.count,
-    poolStats: () => ({ driver: "postgres", max, inFlight, queries: logger.count }),
+    poolStats: () => ({
+      driver: "postgres",
+      max,
+      inFlight: gauge.current,
+      // postgres.js pipelines extra queries onto busy connections: beyond `max` they wait behind others.
+      waiting: Math.max(0, gauge.current - max),
+      peakInFlight: gauge.peak,
+      queries: logger.count,
+    }),
     async withAdvisoryLock(key, fn) {
       // A separate one-connection client: every statement (lock, migrations in their transaction, unlock)
       // runs on the same session, which a session-level advisory lock needs.
@@ -69,14 +124,9 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
       }
     },
     async ping() {
-      inFlight++;
-      try {
-        await client`select 1`;
-      } finally {
-        inFlight--;
-      }
+      await gauge.trackQuery(raw`select 1`);
     },
-    close: () => client.end({ timeout: 5 }),
+    close: () => raw.end({ timeout: 5 }),
   };
 }
 
@@ -101,7 +151,8 @@ async function openPglite(dataDir: string | null): Promise<Database> {
     db,
     driver: "pglite",
     queryCount: () => logger.count,
-    poolStats: () => ({ driver: "pglite", max: 1, inFlight: 0, queries: logger.count }),
+    // One in-process connection, no pool: PGlite runs one query at a time.
+    poolStats: () => ({ driver: "pglite", max: 1, inFlight: 0, waiting: 0, peakInFlight: 0, queries: logger.count }),
     withAdvisoryLock: (_key, fn) => fn(db),
     async ping() {
       await client.query("select 1");

@@ -7,8 +7,12 @@ export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export interface PoolStats {
   driver: "postgres" | "pglite";
   max: number;
-  /** Queries started and not yet finished (approximates busy connections). */
+  /** Queries and transactions started and not yet settled (measured at the call site). */
   inFlight: number;
+  /** In-flight work beyond the pool size, i.e. queued behind busy connections. */
+  waiting: number;
+  /** Highest inFlight seen since start. */
+  peakInFlight: number;
   /** Queries issued through drizzle since start. */
   queries: number;
 }

@@ -51,12 +51,25 @@ type Handler = (ctx: ApiContext) => Promise<Response>;
  * anything else as a 500 without a stack trace.
  */
 export function apiHandler(route: string, handler: Handler) {
+  return instrument(route, async (request, requestId, params) => handler({ request, runtime: await getRuntime(), requestId, params }));
+}
+
+/**
+ * apiHandler without building the runtime first: for health probes, which must answer (live, or a clean
+ * 503) even while the runtime cannot start. The handler calls getRuntime() itself when it needs it.
+ */
+export function probeHandler(route: string, handler: (request: NextRequest, requestId: string) => Promise<Response>) {
+  return instrument(route, (request, requestId) => handler(request, requestId));
+}
+
+type Inner = (request: NextRequest, requestId: string, params: Record<string, string>) => Promise<Response>;
+
+function instrument(route: string, inner: Inner) {
   return async (request: NextRequest, context: { params: Promise<Record<string, string>> }): Promise<Response> => {
     const requestId = request.headers.get("x-request-id")?.slice(0, 64) || randomUUID();
     let response: Response;
     try {
-      const runtime = await getRuntime();
-      response = await handler({ request, runtime, requestId, params: (await context?.params) ?? {} });
+      response = await inner(request, requestId, (await context?.params) ?? {});
     } catch (error) {
       if (error instanceof AppError) response = jsonError(error.code, { message: error.message, details: error.details });
       else if (isDatabaseUnavailable(error)) {

@@ -20,10 +20,20 @@ export const getSession = cache(async (): Promise<SessionContext | null> => {
   return token ? runtime.sessions.validateSessionWithCache(token) : null;
 });
 
-/** For pages: the session, or a redirect to /login that comes back here afterwards. */
+/**
+ * For pages: the session, or a redirect to /login that comes back here afterwards. A cookie that was sent
+ * but no longer validates means the session expired or was revoked, and the login page says so (`expired=1`).
+ */
 export async function requireUser(returnTo?: string): Promise<SessionContext> {
   const session = await getSession();
-  if (!session) redirect(returnTo ? `/login?next=${encodeURIComponent(returnTo)}` : "/login");
+  if (!session) {
+    const runtime = await getRuntime();
+    const hadCookie = Boolean((await cookies()).get(runtime.config.session.cookieName)?.value);
+    const query = new URLSearchParams();
+    if (returnTo) query.set("next", returnTo);
+    if (hadCookie) query.set("expired", "1");
+    redirect(query.size > 0 ? `/login?${query}` : "/login");
+  }
   return session;
 }
 

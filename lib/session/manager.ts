@@ -9,6 +9,7 @@ import { performance } from "node:perf_hooks";
 import type { AuditEventInput } from "../audit/audit";
 import type { SessionCache } from "../cache/session-cache";
 import type { Clock } from "../clock";
+import { canImpersonate } from "../impersonation/policy";
 import type { Logger } from "../observability/logger";
 import { getMetrics } from "../observability/metrics";
 import type { SessionStore } from "./store";
@@ -113,8 +114,9 @@ export function createSessionManager(deps: SessionManagerDeps) {
     if (context.impersonation) {
       if (now >= context.impersonation.expiresAt) return expireImpersonation(context, now, depth);
       const actor = context.impersonator;
-      // The impersonator was banned or demoted since the start: the impersonation ends now.
-      if (!actor || actor.status !== "active" || actor.role === "user") {
+      // The impersonator was banned or demoted (or the target promoted) since the start: the rule that
+      // allowed the start must still hold, else the impersonation ends now.
+      if (!actor || !canImpersonate({ ...actor, impersonating: false }, context.user).allowed) {
         await revokeSessionWithCache(id);
         return null;
       }

@@ -5,7 +5,7 @@
  * Only lib/session may import this module (enforced by ESLint and test/architecture.test.ts):
  * everything else validates through the cached path.
  */
-import { and, eq, inArray, isNotNull, isNull, lt, ne, or, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, isNotNull, isNull, lt, ne, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { recordAuditEvent, type AuditEventInput } from "../audit/audit";
 import { sessions, users } from "../db/schema";
@@ -180,8 +180,8 @@ export function createSessionStore(db: Db) {
           and(
             eq(sessions.userId, userId),
             isNull(sessions.impersonatorId),
-            sql`${sessions.expiresAt} > ${new Date(now)}`,
-            sql`${sessions.absoluteExpiresAt} > ${new Date(now)}`,
+            gt(sessions.expiresAt, new Date(now)),
+            gt(sessions.absoluteExpiresAt, new Date(now)),
           ),
         )
         .orderBy(sql`${sessions.lastSeenAt} desc`);
@@ -226,7 +226,7 @@ export function createSessionStore(db: Db) {
         .from(sessions)
         .innerJoin(targets, eq(targets.id, sessions.userId))
         .innerJoin(impersonators, eq(impersonators.id, sessions.impersonatorId))
-        .where(and(isNotNull(sessions.impersonatorId), sql`${sessions.absoluteExpiresAt} > ${new Date(now)}`))
+        .where(and(isNotNull(sessions.impersonatorId), gt(sessions.absoluteExpiresAt, new Date(now))))
         .orderBy(sql`${sessions.createdAt} desc`);
     },
 

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { hash, randomBytes } from "node:crypto";
 
 /** 32 random bytes = 256 bits of entropy, far beyond guessing; base64url so it is cookie-safe. */
 export const TOKEN_BYTES = 32;
@@ -12,7 +12,8 @@ export function generateSessionToken(): string {
  * cannot be replayed as cookies. No salt is needed because the token itself is high-entropy.
  */
 export function hashSessionToken(token: string): string {
-  return createHash("sha256").update(token).digest("hex");
+  // One-shot hash: on every validation, and about 1 µs cheaper than createHash().update().digest() (bench/validate.ts).
+  return hash("sha256", token, "hex");
 }
 
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;

@@ -1,5 +1,5 @@
 /** User records: lookups for login and the admin console, role and status changes. */
-import { and, asc, desc, eq, ilike, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, ilike, or, sql, type SQL } from "drizzle-orm";
 import { sessions, users, USER_ROLES, USER_STATUSES, type UserRole, type UserStatus, type UserRow } from "../db/schema";
 import type { Db } from "../db/types";
 
@@ -100,7 +100,7 @@ export async function listUsers(db: Db, query: UserListQuery, now = new Date()):
       lastSeen: sql<Date | null>`max(${sessions.lastSeenAt})`.as("last_seen"),
     })
     .from(sessions)
-    .where(and(sql`${sessions.impersonatorId} is null`, sql`${sessions.expiresAt} > ${now}`, sql`${sessions.absoluteExpiresAt} > ${now}`))
+    .where(and(sql`${sessions.impersonatorId} is null`, gt(sessions.expiresAt, now), gt(sessions.absoluteExpiresAt, now)))
     .groupBy(sessions.userId)
     .as("stats");
 

@@ -56,7 +56,9 @@ function buildIfStale(distDir: string): void {
   const buildId = path.join(ROOT, distDir, "BUILD_ID");
   if (existsSync(buildId)) {
     const builtAt = statSync(buildId).mtimeMs;
-    const sources = Math.max(newestMtime(path.join(ROOT, "app")), newestMtime(path.join(ROOT, "lib")));
+    // Root files that shape the build too (a proxy or config change must not run against a stale build).
+    const rootFiles = ["proxy.ts", "next.config.ts", "instrumentation.ts"].map((f) => path.join(ROOT, f)).filter((f) => existsSync(f));
+    const sources = Math.max(newestMtime(path.join(ROOT, "app")), newestMtime(path.join(ROOT, "lib")), ...rootFiles.map((f) => statSync(f).mtimeMs));
     if (builtAt > sources) return;
   }
   const result = spawnSync(process.execPath, [NEXT_BIN, "build"], {
@@ -73,6 +75,8 @@ export interface NextServer {
   port: number;
   env: Record<string, string>;
   dataDir: string;
+  /** The `next start` process id (it serves requests itself); undefined once stopped. Benchmarks read its RSS. */
+  readonly pid: number | undefined;
   /** Everything the server printed so far. */
   output(): string;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
@@ -145,6 +149,9 @@ export async function startNextServer(options: StartOptions): Promise<NextServer
     port,
     get env() {
       return env;
+    },
+    get pid() {
+      return child && child.exitCode === null ? child.pid : undefined;
     },
     dataDir,
     output: () => log,

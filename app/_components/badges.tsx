@@ -1,0 +1,31 @@
+import type { UserRole, UserStatus } from "@/lib/db/schema";
+
+const ROLE_STYLES: Record<UserRole, string> = {
+  admin: "bg-purple-100 text-purple-900 ring-purple-300",
+  support: "bg-sky-100 text-sky-900 ring-sky-300",
+  user: "bg-slate-100 text-slate-800 ring-slate-300",
+};
+const ROLE_LABELS: Record<UserRole, string> = { admin: "Admin", support: "Support", user: "User" };
+
+const pill = "inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset";
+
+export function RoleBadge({ role }: { role: UserRole }) {
+  return <span className={`${pill} ${ROLE_STYLES[role]}`}>{ROLE_LABELS[role]}</span>;
+}
+
+export function StatusBadge({ status }: { status: UserStatus }) {
+  return status === "active" ? (
+    <span className={`${pill} bg-emerald-50 text-emerald-900 ring-emerald-300`}>Active</span>
+  ) : (
+    <span className={`${pill} bg-red-100 text-red-900 ring-red-300`}>Banned</span>
+  );
+}
+
+export function Pill({ children, tone = "slate" }: { children: React.ReactNode; tone?: "slate" | "indigo" | "amber" }) {
+  const tones = {
+    slate: "bg-slate-100 text-slate-800 ring-slate-300",
+    indigo: "bg-indigo-50 text-indigo-900 ring-indigo-300",
+    amber: "bg-amber-100 text-amber-950 ring-amber-400",
+  };
+  return <span className={`${pill} ${tones[tone]}`}>{children}</span>;
+}

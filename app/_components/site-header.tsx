@@ -1,0 +1,49 @@
+import Link from "next/link";
+import { mayImpersonateAnyone } from "@/lib/impersonation/policy";
+import type { SessionContext } from "@/lib/session";
+import { signOutAction } from "../actions";
+import { RoleBadge } from "./badges";
+import { NavLink } from "./nav-link";
+import { SubmitButton } from "./submit-button";
+
+/** The top bar: where you are, who you are, and the way out. The console link shows only to staff. */
+export function SiteHeader({ session }: { session: SessionContext | null }) {
+  const staff = session && !session.impersonation && mayImpersonateAnyone(session.user.role);
+  return (
+    <header className="border-b border-slate-200 bg-white">
+      <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-3 px-4 py-3">
+        <div className="flex items-center gap-6">
+          <Link href="/" className="flex items-center gap-2 rounded-sm font-semibold text-slate-900 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600">
+            <span aria-hidden="true" className="grid size-7 place-items-center rounded-md bg-indigo-600 text-sm font-bold text-white">
+              S
+            </span>
+            Sessions console
+          </Link>
+          {session ? (
+            <nav aria-label="Main" className="flex items-center gap-1 text-sm">
+              <NavLink href="/" exact>
+                Home
+              </NavLink>
+              <NavLink href="/account">Account</NavLink>
+              {staff ? <NavLink href="/admin/users" section="/admin">
+                  Admin
+                </NavLink> : null}
+            </nav>
+          ) : null}
+        </div>
+        {session ? (
+          <div className="flex items-center gap-3 text-sm">
+            <span className="hidden text-slate-700 sm:inline">
+              {session.user.name} <RoleBadge role={session.user.role} />
+            </span>
+            <form action={signOutAction}>
+              <SubmitButton variant="secondary" small>
+                Sign out
+              </SubmitButton>
+            </form>
+          </div>
+        ) : null}
+      </div>
+    </header>
+  );
+}

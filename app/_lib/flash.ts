@@ -1,0 +1,46 @@
+/**
+ * One-shot messages carried in the URL after a form posts and redirects (works without JavaScript).
+ * Only codes travel: the text shown comes from fixed maps, so a crafted link cannot put words on the page.
+ */
+import { ERRORS, type ErrorCode } from "@/lib/errors";
+
+export const NOTICES = {
+  "password-changed": "Password changed. Your other sessions were signed out.",
+  "session-revoked": "Session revoked.",
+  "others-revoked": "Your other sessions were signed out.",
+  "sessions-revoked": "All sessions of this user were revoked.",
+  "role-saved": "Role saved. The user's open sessions pick it up on their next request.",
+  "user-banned": "User banned. Every session they had was ended.",
+  "user-unbanned": "User unbanned. They can sign in again.",
+  "impersonation-ended": "Impersonation ended.",
+} as const;
+export type NoticeKey = keyof typeof NOTICES;
+
+export interface Flash {
+  notice?: string;
+  error?: { code: ErrorCode; message: string };
+}
+
+export function readFlash(params: Record<string, string | string[] | undefined>): Flash {
+  const notice = firstParam(params, "notice");
+  const error = firstParam(params, "error");
+  return {
+    notice: notice && Object.hasOwn(NOTICES, notice) ? NOTICES[notice as NoticeKey] : undefined,
+    error: error && Object.hasOwn(ERRORS, error) ? { code: error as ErrorCode, message: ERRORS[error as ErrorCode].message } : undefined,
+  };
+}
+
+export function withFlash(path: string, flash: { notice: NoticeKey } | { error: ErrorCode }): string {
+  const [pathname, search = ""] = path.split("?");
+  const query = new URLSearchParams(search);
+  query.delete("notice");
+  query.delete("error");
+  if ("notice" in flash) query.set("notice", flash.notice);
+  else query.set("error", flash.error);
+  return `${pathname}?${query}`;
+}
+
+export function firstParam(params: Record<string, string | string[] | undefined>, key: string): string | undefined {
+  const value = params[key];
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,51 @@
+"use server";
+
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { changePassword, revokeOtherSessions, revokeOwnSession } from "@/lib/account/account";
+import { clearSessionCookie, writeSessionCookie } from "@/lib/next/cookies";
+import { requireActionSession } from "../_lib/action-session";
+import { withFlash } from "../_lib/flash";
+
+const PAGE = "/account";
+
+/** Revoke one of my sessions. Revoking the one in this browser signs me out here too. */
+export async function revokeSessionAction(formData: FormData): Promise<void> {
+  const { runtime, session, metadata } = await requireActionSession(PAGE);
+  const sessionId = z.string().max(128).catch("").parse(formData.get("sessionId"));
+  const result = await revokeOwnSession(runtime, session, sessionId, metadata);
+  if (!result.ok) redirect(withFlash(PAGE, { error: result.code }));
+  if (sessionId === session.sessionId) {
+    await clearSessionCookie(runtime);
+    redirect("/login");
+  }
+  redirect(withFlash(PAGE, { notice: "session-revoked" }));
+}
+
+export async function revokeOtherSessionsAction(): Promise<void> {
+  const { runtime, session, metadata } = await requireActionSession(PAGE);
+  const result = await revokeOtherSessions(runtime, session, metadata);
+  redirect(withFlash(PAGE, result.ok ? { notice: "others-revoked" } : { error: result.code }));
+}
+
+export interface ChangePasswordState {
+  error?: { code: string; message: string };
+}
+
+const PasswordForm = z.object({
+  currentPassword: z.string().max(1024).catch(""),
+  newPassword: z.string().max(1024).catch(""),
+});
+
+/** A new password ends every other sign-in; this browser continues on a fresh token. */
+export async function changePasswordAction(_previous: ChangePasswordState, formData: FormData): Promise<ChangePasswordState> {
+  const { runtime, session, metadata } = await requireActionSession(PAGE);
+  const input = PasswordForm.parse(Object.fromEntries(formData));
+  const result = await changePassword(runtime, session, input, metadata);
+  if (!result.ok) {
+    const message = result.code === "INVALID_CREDENTIALS" ? "Your current password is not correct." : result.message;
+    return { error: { code: result.code, message } };
+  }
+  await writeSessionCookie(runtime, result.value.token);
+  redirect(withFlash(PAGE, { notice: "password-changed" }));
+}

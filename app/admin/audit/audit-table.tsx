@@ -1,0 +1,78 @@
+import Link from "next/link";
+import type { AuditListItem } from "@/lib/audit/audit";
+import { ui } from "../../_components/styles";
+import { formatUtcSeconds } from "../../_lib/format";
+
+type Person = AuditListItem["actor"];
+
+function PersonCell({ person }: { person: Person }) {
+  if (!person) return <span className="text-slate-500">—</span>;
+  return (
+    <>
+      <Link href={`/admin/users/${person.id}`} className={ui.link}>
+        {person.name}
+      </Link>
+      <span className="block whitespace-nowrap text-xs text-slate-600">{person.email}</span>
+    </>
+  );
+}
+
+function ticketOf(item: AuditListItem): string | null {
+  const ticket = item.metadata?.ticket;
+  return typeof ticket === "string" && ticket ? ticket : null;
+}
+
+/** Refusals carry their error code in metadata; showing it saves a trip to the database. */
+function codeOf(item: AuditListItem): string | null {
+  const code = item.metadata?.code;
+  return typeof code === "string" ? code : null;
+}
+
+/** The audit log as a table. Actions are shown raw (`impersonation.start`): they are what people search for. */
+export function AuditTable({ items, caption, empty = "No events." }: { items: AuditListItem[]; caption: string; empty?: string }) {
+  return (
+    <div className="overflow-x-auto">
+      <table className="min-w-full divide-y divide-slate-200">
+        <caption className="sr-only">{caption}</caption>
+        <thead className="bg-slate-50">
+          <tr>
+            {["Time", "Action", "Actor", "Subject", "Reason", "Ticket", "IP"].map((h) => (
+              <th key={h} scope="col" className={ui.th}>
+                {h}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-200 bg-white">
+          {items.length === 0 ? (
+            <tr>
+              <td colSpan={7} className="px-4 py-8 text-center text-sm text-slate-600">
+                {empty}
+              </td>
+            </tr>
+          ) : null}
+          {items.map((item) => (
+            <tr key={item.id}>
+              <td className={`${ui.tdTop} whitespace-nowrap tabular-nums text-slate-700`}>
+                <time dateTime={item.createdAt.toISOString()}>{formatUtcSeconds(item.createdAt)}</time>
+              </td>
+              <td className={ui.tdTop}>
+                <code className="whitespace-nowrap rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs text-slate-900">{item.action}</code>
+                {codeOf(item) ? <span className="mt-1 block font-mono text-xs text-red-800">{codeOf(item)}</span> : null}
+              </td>
+              <td className={ui.tdTop}>
+                <PersonCell person={item.actor} />
+              </td>
+              <td className={ui.tdTop}>
+                <PersonCell person={item.subject} />
+              </td>
+              <td className={`${ui.tdTop} max-w-xs break-words`}>{item.reason ?? <span className="text-slate-500">—</span>}</td>
+              <td className={`${ui.tdTop} whitespace-nowrap`}>{ticketOf(item) ?? <span className="text-slate-500">—</span>}</td>
+              <td className={`${ui.tdTop} whitespace-nowrap font-mono text-xs`}>{item.ip ?? <span className="text-slate-500">—</span>}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

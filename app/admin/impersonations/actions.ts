@@ -1,0 +1,21 @@
+"use server";
+
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { forceEndImpersonation } from "@/lib/impersonation/service";
+import { isWellFormedSessionId } from "@/lib/session/token";
+import { adminRefusal, requireActionSession } from "../../_lib/action-session";
+import { withFlash } from "../../_lib/flash";
+
+const PAGE = "/admin/impersonations";
+
+/** End now: admins only; the impersonator's browser is back to their own identity on its next request. */
+export async function endImpersonationAction(formData: FormData): Promise<void> {
+  const { runtime, session, metadata } = await requireActionSession(PAGE);
+  const refusal = adminRefusal(session);
+  if (refusal) redirect(withFlash(PAGE, { error: refusal }));
+  const sessionId = z.string().max(128).catch("").parse(formData.get("sessionId"));
+  if (!isWellFormedSessionId(sessionId)) redirect(withFlash(PAGE, { error: "INVALID_ID" }));
+  const result = await forceEndImpersonation(runtime.impersonation, session, sessionId, metadata);
+  redirect(withFlash(PAGE, result.ok ? { notice: "impersonation-ended" } : { error: result.code }));
+}

@@ -1,0 +1,94 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { getRuntime } from "@/lib/runtime";
+import { Countdown } from "../../_components/countdown";
+import { AccessDenied } from "../../_components/interrupts";
+import { FlashMessages, InfoMessage } from "../../_components/messages";
+import { ui } from "../../_components/styles";
+import { SubmitButton } from "../../_components/submit-button";
+import { readFlash } from "../../_lib/flash";
+import { formatUtc } from "../../_lib/format";
+import { checkStaffPage } from "../_lib/staff-page";
+import { endImpersonationAction } from "./actions";
+
+export const metadata: Metadata = { title: "Live impersonations" };
+
+export default async function ImpersonationsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const { session, denied } = await checkStaffPage("/admin/impersonations");
+  if (denied) return <AccessDenied impersonatedName={session.impersonation ? session.user.name : null} />;
+  const runtime = await getRuntime();
+  const flash = readFlash(await searchParams);
+  const now = runtime.clock();
+  const live = await runtime.sessions.listLiveImpersonations();
+  const isAdmin = session.user.role === "admin";
+
+  return (
+    <div className="space-y-6">
+      <div>
+        <h1 className={ui.pageTitle}>Live impersonations</h1>
+        <p className="mt-1 text-sm text-slate-600">Staff signed in as someone else right now. Each ends on its own when its time runs out.</p>
+      </div>
+      <FlashMessages flash={flash} />
+      {!isAdmin ? <InfoMessage role="note">Only administrators can end someone else&apos;s impersonation.</InfoMessage> : null}
+
+      <section aria-label="Live impersonations" className={`${ui.card} overflow-hidden`}>
+        <div className="overflow-x-auto">
+          <table className="min-w-full divide-y divide-slate-200">
+            <caption className="sr-only">Live impersonations, newest first</caption>
+            <thead className="bg-slate-50">
+              <tr>
+                {["Staff member", "Signed in as", "Reason", "Ticket", "Started", "Time left"].map((h) => (
+                  <th key={h} scope="col" className={ui.th}>
+                    {h}
+                  </th>
+                ))}
+                <th scope="col" className={ui.th}>
+                  <span className="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-200 bg-white">
+              {live.length === 0 ? (
+                <tr>
+                  <td colSpan={7} className="px-4 py-10 text-center text-sm text-slate-600">
+                    Nobody is impersonating anyone right now.
+                  </td>
+                </tr>
+              ) : null}
+              {live.map((row) => (
+                <tr key={row.id}>
+                  <td className={ui.td}>
+                    <Link href={`/admin/users/${row.actorId}`} className={ui.link}>
+                      {row.actorName}
+                    </Link>
+                    <span className="block text-xs text-slate-600">{row.actorEmail}</span>
+                  </td>
+                  <td className={ui.td}>
+                    <Link href={`/admin/users/${row.targetId}`} className={ui.link}>
+                      {row.targetName}
+                    </Link>
+                    <span className="block text-xs text-slate-600">{row.targetEmail}</span>
+                  </td>
+                  <td className={`${ui.td} max-w-xs break-words`}>{row.reason ?? "—"}</td>
+                  <td className={ui.td}>{row.ticket ?? "—"}</td>
+                  <td className={`${ui.td} whitespace-nowrap`}>{formatUtc(row.startedAt)}</td>
+                  <td className={`${ui.td} whitespace-nowrap`}>
+                    <Countdown remainingMs={row.expiresAt.getTime() - now} refreshAtZero={false} />
+                  </td>
+                  <td className={`${ui.td} text-right`}>
+                    <form action={endImpersonationAction}>
+                      <input type="hidden" name="sessionId" value={row.id} />
+                      <SubmitButton variant="danger" small disabled={!isAdmin} title={`End ${row.actorName}'s impersonation of ${row.targetName}`}>
+                        End now
+                      </SubmitButton>
+                    </form>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+    </div>
+  );
+}

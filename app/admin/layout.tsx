@@ -1,0 +1,26 @@
+import { getSession } from "@/lib/next/session";
+import { staffRefusal } from "../_lib/action-session";
+import { NavLink } from "../_components/nav-link";
+
+/**
+ * Console chrome only. A layout is not an authorization boundary (it does not re-run on client
+ * navigation, and actions bypass it), so every admin page and action checks the session itself; the
+ * nav is merely left out for people who cannot use it.
+ */
+export default async function AdminLayout({ children }: { children: React.ReactNode }) {
+  const session = await getSession().catch(() => null);
+  const staff = session !== null && staffRefusal(session) === null;
+  return (
+    <div className="space-y-6">
+      {staff ? (
+        <nav aria-label="Admin" className="flex flex-wrap items-center gap-1 border-b border-slate-200 pb-3 text-sm">
+          <span className="mr-3 text-xs font-semibold uppercase tracking-wide text-slate-500">Admin console</span>
+          <NavLink href="/admin/users">Users</NavLink>
+          <NavLink href="/admin/audit">Audit</NavLink>
+          <NavLink href="/admin/impersonations">Impersonations</NavLink>
+        </nav>
+      ) : null}
+      {children}
+    </div>
+  );
+}

@@ -1,0 +1,119 @@
+import type { Metadata } from "next";
+import Form from "next/form";
+import Link from "next/link";
+import { USER_ROLES, USER_STATUSES } from "@/lib/db/schema";
+import { ERRORS } from "@/lib/errors";
+import { canImpersonate, needsReauthentication } from "@/lib/impersonation/policy";
+import { getRuntime } from "@/lib/runtime";
+import { findUserById, listUsers } from "@/lib/users/users";
+import { AccessDenied } from "../../_components/interrupts";
+import { Pagination } from "../../_components/pagination";
+import { buttonClass, ui } from "../../_components/styles";
+import { formatDuration } from "../../_lib/format";
+import { checkStaffPage } from "../_lib/staff-page";
+import { ImpersonateDialog, ImpersonationRefusedDialog } from "./impersonate-dialog";
+import { PAGE_SIZE, parseUsersView, usersHref } from "./users-query";
+import { UsersTable } from "./users-table";
+
+export const metadata: Metadata = { title: "Users" };
+
+const ROLE_NAMES = { user: "User", support: "Support", admin: "Admin" } as const;
+const STATUS_NAMES = { active: "Active", banned: "Banned" } as const;
+
+export default async function UsersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const params = await searchParams;
+  const view = parseUsersView(params);
+  const { session, denied } = await checkStaffPage(usersHref(view, { impersonate: undefined }));
+  if (denied) return <AccessDenied impersonatedName={session.impersonation ? session.user.name : null} />;
+  const runtime = await getRuntime();
+  const now = runtime.clock();
+  const [{ items, total }, target] = await Promise.all([
+    listUsers(runtime.db, { q: view.q, role: view.role, status: view.status, sort: view.sort, dir: view.dir, page: view.page, pageSize: PAGE_SIZE }),
+    view.impersonate ? findUserById(runtime.db, view.impersonate) : null,
+  ]);
+  const cancelHref = usersHref(view, { impersonate: undefined });
+  const decision = target ? canImpersonate({ ...session.user, impersonating: false }, target) : null;
+  const filtered = Boolean(view.q || view.role || view.status);
+
+  return (
+    <>
+      {/* While the dialog is open the page behind it is inert: not focusable, not clickable, even without JavaScript. */}
+      <div inert={target ? true : undefined} className="space-y-6">
+        <div className="flex flex-wrap items-end justify-between gap-3">
+          <div>
+            <h1 className={ui.pageTitle}>Users</h1>
+            <p className="mt-1 text-sm text-slate-600">
+              Find a user, check their sessions, or sign in as them to help. Every impersonation is audited.
+            </p>
+          </div>
+        </div>
+
+        <Form action="/admin/users" role="search" aria-label="Filter users" className={`${ui.card} flex flex-wrap items-end gap-4 px-4 py-4`}>
+          <div className="min-w-56 flex-1">
+            <label htmlFor="users-q" className={ui.label}>
+              Search
+            </label>
+            <input id="users-q" name="q" type="search" defaultValue={view.q} maxLength={200} placeholder="Name or email" className={`${ui.input} mt-1.5`} />
+          </div>
+          <div>
+            <label htmlFor="users-role" className={ui.label}>
+              Role
+            </label>
+            <select id="users-role" name="role" defaultValue={view.role ?? ""} className={`${ui.input} mt-1.5 pr-8`}>
+              <option value="">All roles</option>
+              {USER_ROLES.map((r) => (
+                <option key={r} value={r}>
+                  {ROLE_NAMES[r]}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div>
+            <label htmlFor="users-status" className={ui.label}>
+              Status
+            </label>
+            <select id="users-status" name="status" defaultValue={view.status ?? ""} className={`${ui.input} mt-1.5 pr-8`}>
+              <option value="">All statuses</option>
+              {USER_STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {STATUS_NAMES[s]}
+                </option>
+              ))}
+            </select>
+          </div>
+          {view.sort !== "name" ? <input type="hidden" name="sort" value={view.sort} /> : null}
+          {view.dir !== "asc" ? <input type="hidden" name="dir" value={view.dir} /> : null}
+          <div className="flex gap-2">
+            <button type="submit" className={buttonClass("primary")}>
+              Search
+            </button>
+            {filtered ? (
+              <Link href={usersHref({ ...view, q: "", role: undefined, status: undefined, page: 1, impersonate: undefined })} className={buttonClass("secondary")}>
+                Clear
+              </Link>
+            ) : null}
+          </div>
+        </Form>
+
+        <section aria-label="Users" className={`${ui.card} overflow-hidden`}>
+          <UsersTable view={view} items={items} actor={session.user} now={now} />
+          <Pagination page={view.page} pageSize={PAGE_SIZE} total={total} hrefFor={(page) => usersHref(view, { page, impersonate: undefined })} />
+        </section>
+      </div>
+
+      {target && decision?.allowed ? (
+        <ImpersonateDialog
+          key={target.id}
+          target={{ id: target.id, name: target.name, email: target.email }}
+          ttlText={formatDuration(runtime.config.impersonation.ttlS)}
+          reauthWindowText={formatDuration(runtime.config.impersonation.reauthWindowS)}
+          needsPassword={needsReauthentication(session.lastAuthenticatedAt, now, runtime.config.impersonation.reauthWindowS)}
+          cancelHref={cancelHref}
+        />
+      ) : null}
+      {target && decision && !decision.allowed ? (
+        <ImpersonationRefusedDialog target={{ id: target.id, name: target.name, email: target.email }} message={ERRORS[decision.code].message} cancelHref={cancelHref} />
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,28 @@
+/**
+ * Fixed values shared by the e2e servers (e2e/support/serve.ts) and the specs. Test-only secrets: the
+ * servers run against a throw-away database that exists for one run.
+ */
+export const ADMIN_EMAIL = "admin@example.com";
+export const ADMIN_PASSWORD = "e2e-admin-password-0123";
+export const ADMIN_NAME = "Administrator";
+/** The seed's shared password for sample users (lib/db/seed.ts SAMPLE_PASSWORD). */
+export const SAMPLE_PASSWORD = "sample-password-123";
+export const E2E_SESSION_SECRET = "e2e-session-secret-0123456789-abcdefghijklmnop";
+/** Dist dir of the one production build every e2e server runs from. */
+export const E2E_DIST_DIR = ".next-e2e";
+/** The short-lived server's impersonation TTL in seconds (the config minimum is 10). */
+export const SHORT_IMPERSONATION_TTL_S = 12;
+
+/**
+ * Seeded sample users (lib/db/seed.ts sampleUserRows: index i → FIRST[i % 20] LAST[i / 20], role "user",
+ * active for these indexes). Each spec impersonates or signs in as its own user so parallel specs never
+ * revoke or impersonate one another's accounts.
+ */
+export const SAMPLE_USERS = {
+  ada: { email: "ada.lovelace.0@example.com", name: "Ada Lovelace" },
+  grace: { email: "grace.lovelace.1@example.com", name: "Grace Lovelace" },
+  alan: { email: "alan.lovelace.2@example.com", name: "Alan Lovelace" },
+  barbara: { email: "barbara.lovelace.4@example.com", name: "Barbara Lovelace" },
+} as const;
+
+export type SampleUser = (typeof SAMPLE_USERS)[keyof typeof SAMPLE_USERS];

@@ -1,0 +1,130 @@
+/**
+ * Browser steps the specs share, written against the UI contract (labels, roles and button names), never
+ * against CSS classes or markup details.
+ */
+import { expect, test, type Locator, type Page } from "@playwright/test";
+
+/** Keeps a named screenshot of a key screen as a test artifact (beside the automatic end-of-test one). */
+export async function snap(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: test.info().outputPath(`${name}.png`), fullPage: true });
+}
+
+/** Signs in through the login form and waits until the browser has left /login. */
+export async function signIn(page: Page, email: string, password: string, next?: string): Promise<void> {
+  await page.goto(next ? `/login?next=${encodeURIComponent(next)}` : "/login");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).not.toHaveURL(/\/login(\?|$)/);
+}
+
+export function banner(page: Page): Locator {
+  return page.getByRole("region", { name: "Impersonation" });
+}
+
+/** The banner's countdown in seconds, read from its mm:ss text. */
+export async function bannerSecondsLeft(page: Page): Promise<number> {
+  const text = (await banner(page).textContent()) ?? "";
+  const match = /(\d{1,3}):([0-5]\d)/.exec(text);
+  if (!match) throw new Error(`no mm:ss countdown in the banner: "${text}"`);
+  return Number(match[1]) * 60 + Number(match[2]);
+}
+
+/** /admin/users filtered by the search box (submitted with the "Search" button, so it works without JS). */
+export async function searchUsers(page: Page, query: string): Promise<void> {
+  if (!/\/admin\/users(\?|$)/.test(new URL(page.url()).pathname + new URL(page.url()).search)) {
+    await page.goto("/admin/users");
+  }
+  await page.getByLabel("Search").fill(query);
+  await page.getByRole("button", { name: "Search", exact: true }).click();
+  await expect(userRow(page, query)).toBeVisible();
+}
+
+/** The users-table row that mentions `text` (an email is unique). */
+export function userRow(page: Page, text: string): Locator {
+  return page.getByRole("row").filter({ hasText: text });
+}
+
+/** Opens the Sign In As dialog from the user's row; returns the dialog. */
+export async function openSignInAs(page: Page, email: string): Promise<Locator> {
+  await userRow(page, email).getByRole("link", { name: "Sign In As", exact: true }).or(
+    userRow(page, email).getByRole("button", { name: "Sign In As", exact: true }),
+  ).click();
+  const dialog = page.getByRole("dialog");
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByLabel("Reason")).toBeVisible();
+  return dialog;
+}
+
+export interface StartOptions {
+  reason: string;
+  ticket?: string;
+  /** Entered when the dialog asks for it (step-up); without it a step-up request stays refused. */
+  password?: string;
+}
+
+async function submitDialog(dialog: Locator, options: StartOptions): Promise<void> {
+  await dialog.getByLabel("Reason").fill(options.reason);
+  if (options.ticket) await dialog.getByLabel("Ticket").fill(options.ticket);
+  const password = dialog.getByLabel("Password");
+  if (options.password && (await password.isVisible())) await password.fill(options.password);
+  await dialog.getByRole("button", { name: "Start impersonation" }).click();
+}
+
+/**
+ * Fills and submits the dialog. When the server answers that it wants the password again (the dialog comes
+ * back with a Password field and an alert), enters it and submits once more.
+ */
+export async function startImpersonation(page: Page, dialog: Locator, options: StartOptions): Promise<void> {
+  await submitDialog(dialog, options);
+  const stepUp = page.getByRole("dialog").getByLabel("Password");
+  await expect(banner(page).or(stepUp)).toBeVisible();
+  if (options.password && (await stepUp.isVisible()) && !(await banner(page).isVisible())) {
+    await submitDialog(page.getByRole("dialog"), options);
+  }
+  await expect(banner(page)).toBeVisible();
+}
+
+export async function stopImpersonation(page: Page): Promise<void> {
+  await banner(page).getByRole("button", { name: "Stop Impersonation" }).click();
+  await expect(banner(page)).toHaveCount(0);
+}
+
+/**
+ * The page's error message (role="alert"), leaving out Next's own route announcer, which also has
+ * role="alert" (inside a shadow root that Playwright's locators pierce).
+ */
+export function errorAlert(page: Page): Locator {
+  return page.locator('[role="alert"]:not(#__next-route-announcer__)');
+}
+
+/** The heading of the 403 page. */
+export function accessDenied(page: Page): Locator {
+  return page.getByRole("heading", { name: /403|Access denied/i });
+}
+
+/** Who the browser is, according to the API (the same cookie as the page). */
+export async function whoAmI(page: Page): Promise<{ status: number; body: WhoAmI | null }> {
+  const res = await page.request.get("/api/auth/user");
+  return { status: res.status(), body: res.ok() ? ((await res.json()) as WhoAmI) : null };
+}
+
+export interface WhoAmI {
+  user: { id: string; email: string; name: string; role: string };
+  isImpersonating: boolean;
+  originalUser: { id: string; email: string; name: string } | null;
+  impersonation: { reason: string; ticket: string | null; expiresAt: string } | null;
+}
+
+/** An audit-table row with this action and this reason (a reason unique to the test finds its own rows). */
+export function auditRow(page: Page, action: string, reason: string): Locator {
+  return page
+    .getByRole("row")
+    .filter({ has: page.getByRole("cell", { name: action, exact: true }) })
+    .filter({ hasText: reason });
+}
+
+/** A reason no other test (or earlier run on the same database) uses. */
+export function uniqueReason(label: string): string {
+  return `${label} ${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
+}
