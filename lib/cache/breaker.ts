@@ -23,6 +23,8 @@ export class CircuitBreaker {
   private openedAt = 0;
   private cooldownMs: number;
   private probing: Promise<void> | null = null;
+  private probeTimer: ReturnType<typeof setTimeout> | null = null;
+  private disposed = false;
   /** Bumped by every trip, so a probe that started before a new lost invalidation cannot close the breaker. */
   private generation = 0;
   transitions = 0;
@@ -87,6 +89,23 @@ export class CircuitBreaker {
   private open(): void {
     this.openedAt = this.options.clock();
     this.transition("open");
+    this.scheduleProbe();
+  }
+
+  /** An idle instance must recover (and replay the outbox) too, not only one that receives requests. */
+  private scheduleProbe(): void {
+    if (this.probeTimer) clearTimeout(this.probeTimer);
+    this.probeTimer = setTimeout(() => {
+      this.probeTimer = null;
+      if (this.state === "open" && !this.disposed) void this.probeNow();
+    }, this.cooldownMs);
+    this.probeTimer.unref?.();
+  }
+
+  /** Stops background probing (shutdown). */
+  dispose(): void {
+    this.disposed = true;
+    if (this.probeTimer) clearTimeout(this.probeTimer);
   }
 
   private transition(to: BreakerState): void {

@@ -136,13 +136,14 @@ export class SessionCache {
   }
 
   /** Writes a context loaded from Postgres at `readStartedAt` (wall-clock ms); refused if an invalidation happened since. */
-  async fill(context: SessionContext, ttlMs: number, readStartedAt: number): Promise<void> {
+  async fill(context: SessionContext, ttlMs: number, readStartedAt: number, options: { skipRedis?: boolean } = {}): Promise<void> {
     const id = context.sessionId;
     // A fill this old could predate a tombstone that has already expired: drop it rather than risk reviving.
     if (ttlMs <= 0 || Date.now() - readStartedAt > FILL_MAX_AGE_MS) return;
     // Invalidated here (or announced by another instance) since the read: the context may be stale.
     if (this.localTombstones.has(id)) return;
-    if (this.client && this.breaker!.allows()) {
+    // skipRedis: this request's read already failed; a second timeout on the write-back would double its wait.
+    if (this.client && !options.skipRedis && this.breaker!.allows()) {
       try {
         const stored = await this.client.nsiFill(dataKey(id), tombstoneKey(id), JSON.stringify(context), Math.ceil(ttlMs));
         this.breaker!.recordSuccess();
@@ -185,6 +186,7 @@ export class SessionCache {
 
   async close(): Promise<void> {
     if (this.pollTimer) clearInterval(this.pollTimer);
+    this.breaker?.dispose();
     this.subscriber?.disconnect();
     this.client?.disconnect();
   }

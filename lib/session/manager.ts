@@ -151,7 +151,7 @@ export function createSessionManager(deps: SessionManagerDeps) {
     metrics.cacheMisses.inc();
     const readStartedAt = Date.now(); // wall clock: the fill guard measures real elapsed time
     const context = await validateUncached(id, now);
-    if (context) await cache.fill(context, cacheTtlMs(context, now), readStartedAt);
+    if (context) await cache.fill(context, cacheTtlMs(context, now), readStartedAt, { skipRedis: fromRedis === undefined });
     latency.postgres.observe((performance.now() - started) / 1000);
     return context;
   }
