@@ -30,6 +30,8 @@ export interface LoadOptions {
   durationMs: number;
   maxRequests: number;
   timeoutMs?: number;
+  /** Ends the run early (e.g. once the fault script is done); durationMs stays the upper bound. */
+  shouldStop?: () => boolean;
   /** The next request for a worker, or null to idle a moment (e.g. nothing left to probe). */
   next(worker: number, sequence: number): LoadRequest | null;
 }
@@ -41,7 +43,7 @@ export async function runLoad(options: LoadOptions): Promise<Sample[]> {
   let budget = options.maxRequests;
   let sequence = 0;
   const worker = async (id: number) => {
-    while (Date.now() < deadline && budget > 0) {
+    while (Date.now() < deadline && budget > 0 && !options.shouldStop?.()) {
       const next = options.next(id, sequence++);
       if (!next) {
         await new Promise((r) => setTimeout(r, 20));

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EVIL_ORIGIN, type HttpClient, type HttpResponse } from "../support/client";
 import { sampleUser, startTestServer, type TestServer } from "../support/server";
-import { discoverApiRoutes, discoverPages, fillTemplate, STATE_CHANGING, unusedId, type RouteParam } from "./support";
+import { discoverApiRoutes, discoverPages, fillTemplate, STATE_CHANGING, unusedId, visibleState, type RouteParam } from "./support";
 
 let t: TestServer;
 let admin: HttpClient;
@@ -17,7 +17,7 @@ beforeAll(async () => {
 afterAll(async () => t?.stop());
 
 const routes = discoverApiRoutes().filter((r) => !r.catchAll);
-const crossSite = [
+const crossSite: { name: string; headers: Record<string, string> }[] = [
   { name: "Origin: https://evil.example", headers: { origin: EVIL_ORIGIN } },
   { name: "Sec-Fetch-Site: cross-site", headers: { "sec-fetch-site": "cross-site" } },
 ];
@@ -91,17 +91,6 @@ describe("the origin check itself (POST /api/auth/logout of a signed-in user)", 
     expect(await c.whoami()).toBeNull();
   });
 });
-
-/** What the API shows of the state a GET could wrongly change (timestamps that a read refreshes are left out). */
-async function visibleState(c: HttpClient) {
-  const users = (await c.get("/api/admin/users?pageSize=100&sort=email")).body.users.map(
-    (u: { id: string; email: string; role: string; status: string; activeSessions: number }) => [u.id, u.email, u.role, u.status, u.activeSessions],
-  );
-  const sessions = (await c.get("/api/auth/sessions")).body.sessions.map((s: { id: string }) => s.id).sort();
-  const impersonations = (await c.get("/api/admin/impersonations")).body.impersonations.map((i: { sessionId: string }) => i.sessionId).sort();
-  const audit = (await c.get("/api/admin/audit?pageSize=200")).body.events as { id: number; action: string; metadata: { code?: string } | null }[];
-  return { users, sessions, impersonations, audit };
-}
 
 describe("GET changes nothing", () => {
   it("a GET of every API route and page, anonymous and as admin, with real ids, changes no user, session or impersonation", async () => {

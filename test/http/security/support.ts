@@ -7,6 +7,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
+import type { HttpClient, HttpResponse } from "../support/client";
 import { DIST_DIR } from "../support/server";
 
 export const ROOT = path.resolve(import.meta.dirname, "..", "..", "..");
@@ -181,3 +182,37 @@ export function median(values: number[]): number {
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
+
+/** What the API shows (to an admin) of the state a request could wrongly change; timestamps a read refreshes are left out. */
+export async function visibleState(c: HttpClient) {
+  const users = (await c.get("/api/admin/users?pageSize=100&sort=email")).body.users.map(
+    (u: { id: string; email: string; role: string; status: string; activeSessions: number }) => [u.id, u.email, u.role, u.status, u.activeSessions],
+  );
+  const sessions = (await c.get("/api/auth/sessions")).body.sessions.map((s: { id: string }) => s.id).sort();
+  const impersonations = (await c.get("/api/admin/impersonations")).body.impersonations.map((i: { sessionId: string }) => i.sessionId).sort();
+  const audit = (await c.get("/api/admin/audit?pageSize=200")).body.events as { id: number; action: string; metadata: { code?: string } | null }[];
+  return { users, sessions, impersonations, audit };
+}
+
+const BOUNDARY = "----security-suite-boundary";
+
+function multipart(fields: Record<string, string>): string {
+  return (
+    Object.entries(fields)
+      .map(([name, value]) => `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`)
+      .join("") + `--${BOUNDARY}--\r\n`
+  );
+}
+
+/** How a form posts without JavaScript (React's progressive enhancement): the action reference in hidden fields. */
+export function postForm(c: HttpClient, path: string, actionId: string, fields: Record<string, string>, headers: Record<string, string>): Promise<HttpResponse> {
+  const body = multipart({
+    $ACTION_REF_1: "",
+    "$ACTION_1:0": JSON.stringify({ id: actionId, bound: "$@1" }),
+    "$ACTION_1:1": '[{"email":""}]',
+    $ACTION_KEY: "k0",
+    ...fields,
+  });
+  return c.request("POST", path, { site: "none", body, headers: { "content-type": `multipart/form-data; boundary=${BOUNDARY}`, ...headers } });
+}
+
