@@ -46,9 +46,12 @@ test("without JavaScript an admin signs in as a user, is refused the console, st
   await expect(page.getByRole("heading", { level: 1 })).toContainText(target.name);
   expect((await whoAmI(page)).body).toMatchObject({ user: { email: target.email }, isImpersonating: true });
 
-  const refused = await page.goto("/admin/users");
-  expect(refused?.status()).toBe(403);
+  await page.goto("/admin/users");
+  // The 403 page's content, not its HTTP status: Next 16 answers a page-level forbidden() either with 403 and an
+  // empty document that only JavaScript fills in, or (as this UI does, to work without JavaScript) with the
+  // message in the HTML and status 200. The admin API's 403 JSON is asserted in plain-user.spec.ts.
   await expect(accessDenied(page)).toBeVisible();
+  await expect(page.getByRole("table")).toHaveCount(0);
 
   await page.goto("/");
   await stopImpersonation(page);

@@ -2,7 +2,7 @@ import Link from "next/link";
 import { ErrorShell } from "./error-shell";
 import { buttonClass } from "./styles";
 
-/** 403 content, shared by app/forbidden.tsx and the pages that render it themselves (see interrupts.tsx). */
+/** 403 content for app/forbidden.tsx and the admin pages' own check (admin/_lib/staff-page.ts). */
 export function ForbiddenView({ impersonatedName }: { impersonatedName?: string | null }) {
   return (
     <ErrorShell

@@ -17,7 +17,7 @@ export function SiteHeader({ session }: { session: SessionContext | null }) {
             <span aria-hidden="true" className="grid size-7 place-items-center rounded-md bg-indigo-600 text-sm font-bold text-white">
               S
             </span>
-            Sessions console
+            <span className="sr-only sm:not-sr-only">Sessions console</span>
           </Link>
           {session ? (
             <nav aria-label="Main" className="flex items-center gap-1 text-sm">

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { changePassword, revokeOtherSessions, revokeOwnSession } from "@/lib/account/account";
 import { clearSessionCookie, writeSessionCookie } from "@/lib/next/cookies";
 import { requireActionSession } from "../_lib/action-session";
+import { formDataOf } from "../_lib/form-data";
 import { withFlash } from "../_lib/flash";
 
 const PAGE = "/account";
@@ -12,7 +13,7 @@ const PAGE = "/account";
 /** Revoke one of my sessions. Revoking the one in this browser signs me out here too. */
 export async function revokeSessionAction(formData: FormData): Promise<void> {
   const { runtime, session, metadata } = await requireActionSession(PAGE);
-  const sessionId = z.string().max(128).catch("").parse(formData.get("sessionId"));
+  const sessionId = z.string().max(128).catch("").parse(formDataOf(formData).get("sessionId"));
   const result = await revokeOwnSession(runtime, session, sessionId, metadata);
   if (!result.ok) redirect(withFlash(PAGE, { error: result.code }));
   if (sessionId === session.sessionId) {
@@ -40,7 +41,7 @@ const PasswordForm = z.object({
 /** A new password ends every other sign-in; this browser continues on a fresh token. */
 export async function changePasswordAction(_previous: ChangePasswordState, formData: FormData): Promise<ChangePasswordState> {
   const { runtime, session, metadata } = await requireActionSession(PAGE);
-  const input = PasswordForm.parse(Object.fromEntries(formData));
+  const input = PasswordForm.parse(Object.fromEntries(formDataOf(formData)));
   const result = await changePassword(runtime, session, input, metadata);
   if (!result.ok) {
     const message = result.code === "INVALID_CREDENTIALS" ? "Your current password is not correct." : result.message;

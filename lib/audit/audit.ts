@@ -37,15 +37,26 @@ export interface AuditEventInput {
 
 type Executor = Pick<Db, "insert">;
 
+/**
+ * PostgreSQL text and jsonb cannot hold U+0000, and audit fields carry attacker-chosen text (a requested id,
+ * a reason): a NUL would turn an audited refusal into a 500. It becomes U+FFFD, so the record still shows it.
+ */
+function withoutNul<T>(value: T): T {
+  if (typeof value === "string") return value.replaceAll("\u0000", "\ufffd") as T;
+  if (Array.isArray(value)) return value.map(withoutNul) as T;
+  if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) return Object.fromEntries(Object.entries(value).map(([k, v]) => [withoutNul(k), withoutNul(v)])) as T;
+  return value;
+}
+
 export async function recordAuditEvent(db: Executor, event: AuditEventInput): Promise<void> {
   await db.insert(auditEvents).values({
     action: event.action,
     actorId: event.actorId,
     subjectId: event.subjectId,
-    reason: event.reason ?? null,
-    metadata: event.metadata ?? null,
-    ip: event.ip ?? null,
-    userAgent: event.userAgent ?? null,
+    reason: withoutNul(event.reason ?? null),
+    metadata: withoutNul(event.metadata ?? null),
+    ip: withoutNul(event.ip ?? null),
+    userAgent: withoutNul(event.userAgent ?? null),
   });
 }
 

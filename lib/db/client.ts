@@ -6,6 +6,7 @@ import { mkdirSync } from "node:fs";
 import type { Logger } from "drizzle-orm/logger";
 import * as schema from "./schema";
 import { acquirePgliteLock } from "./pglite-lock";
+import { PoolGuard } from "./pool-guard";
 import type { Database, Db } from "./types";
 
 export interface DatabaseOptions {
@@ -30,54 +31,20 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return options.url ? openPostgres(options.url, options) : openPglite(options.pgliteDir ?? null);
 }
 
-/**
- * postgres.js keeps its pool queues private, so the pool's load is measured where queries are issued:
- * every query from its first `then` (when postgres.js sends it) until it settles, and every transaction
- * for its whole life (it holds one connection throughout).
- */
-class InFlightGauge {
-  current = 0;
-  peak = 0;
-  readonly start = () => {
-    this.current++;
-    if (this.current > this.peak) this.peak = this.current;
-  };
-  readonly end = () => {
-    this.current--;
-  };
-
-  /** A postgres.js query runs lazily on its first `then`; count it from there until it settles. */
-  trackQuery<Q extends PromiseLike<unknown>>(query: Q): Q {
-    const original = query.then;
-    const { start, end } = this;
-    let counted = false;
-    (query as { then: unknown }).then = function (...args: Parameters<Q["then"]>) {
-      if (!counted) {
-        counted = true;
-        start();
-        original.call(query, end, end);
-      }
-      return original.apply(query, args);
-    };
-    return query;
-  }
-
-  trackPromise<P extends Promise<unknown>>(promise: P): P {
-    this.start();
-    promise.then(this.end, this.end);
-    return promise;
-  }
-}
-
 async function openPostgres(url: string, options: DatabaseOptions): Promise<Database> {
   const { default: postgres } = await import("postgres");
   const { drizzle } = await import("drizzle-orm/postgres-js");
   const max = options.poolMax ?? 10;
-  const gauge = new InFlightGauge();
+  const statementTimeoutMs = options.statementTimeoutMs ?? 0;
+  // Past the server-side statement timeout, a query still unanswered is stuck in the queue: cancel it.
+  const guard = new PoolGuard({ deadlineMs: statementTimeoutMs > 0 ? statementTimeoutMs + 1000 : 30_000 });
   const raw = postgres(url, {
     max,
     connect_timeout: options.connectTimeoutS ?? 5,
     idle_timeout: options.idleTimeoutS ?? 20,
+    // Seconds between reconnect attempts: capped at 1 s (the default grows to 20 s), so the pool is back
+    // within a second of Postgres.
+    backoff: (attempt: number) => Math.min(0.05 * 2 ** attempt, 1),
     onnotice: () => {},
     connection: {
       application_name: "next-session-impersonation",
@@ -88,8 +55,8 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
   // drizzle reaches postgres.js only through `unsafe` (queries) and `begin` (transactions).
   const client = new Proxy(raw, {
     get(target, prop, receiver) {
-      if (prop === "unsafe") return (...args: Parameters<typeof raw.unsafe>) => gauge.trackQuery(target.unsafe(...args));
-      if (prop === "begin") return (...args: unknown[]) => gauge.trackPromise((target.begin as (...a: unknown[]) => Promise<unknown>)(...args));
+      if (prop === "unsafe") return (...args: Parameters<typeof raw.unsafe>) => guard.guardQuery(target.unsafe(...args));
+      if (prop === "begin") return (...args: unknown[]) => guard.guardWork(() => (target.begin as (...a: unknown[]) => Promise<unknown>)(...args));
       return Reflect.get(target, prop, receiver);
     },
   });
@@ -102,10 +69,10 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
     poolStats: () => ({
       driver: "postgres",
       max,
-      inFlight: gauge.current,
+      inFlight: guard.inFlight,
       // postgres.js pipelines extra queries onto busy connections: beyond `max` they wait behind others.
-      waiting: Math.max(0, gauge.current - max),
-      peakInFlight: gauge.peak,
+      waiting: Math.max(0, guard.inFlight - max),
+      peakInFlight: guard.peakInFlight,
       queries: logger.count,
     }),
     async withAdvisoryLock(key, fn) {
@@ -124,7 +91,7 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
       }
     },
     async ping() {
-      await gauge.trackQuery(raw`select 1`);
+      await guard.guardQuery(raw`select 1`);
     },
     close: () => raw.end({ timeout: 5 }),
   };

@@ -66,9 +66,6 @@ export async function checkRedis(deps: Pick<HealthDeps, "redis" | "cache" | "con
   if (!deps.redis) return { status: "disabled", required, breaker: null };
   const redis = deps.redis;
   const result = await timed(() => redis.ping(), ms, "redis");
-  // The breaker probes only when asked: a health check that reached Redis asks too (after the breaker's
-  // cooldown it starts its background probe), so an instance without traffic does not stay "degraded".
-  if (result.status === "up") deps.cache.breaker?.allows();
   return { ...result, required, breaker: deps.cache.breaker?.current ?? null };
 }
 

@@ -10,6 +10,8 @@ export function readQuery<S extends z.ZodType>(request: Request, schema: S): z.i
   const params = new URL(request.url).searchParams;
   const raw: Record<string, string> = {};
   for (const [key, value] of params) {
+    // PostgreSQL text cannot hold U+0000: refused here as bad input, not a query error (500) later.
+    if (key.includes("\u0000") || value.includes("\u0000")) throw new AppError("INVALID_INPUT", "A query parameter holds a NUL character.");
     // Empty values mean "no filter", as a form with an empty field sends them.
     if (value.trim() !== "") raw[key] = value.trim();
   }

@@ -24,6 +24,8 @@ export function isUuid(value: unknown): value is string {
 }
 
 export async function findUserByEmail(db: Db, email: string): Promise<UserRow | null> {
+  // No stored email holds U+0000 (PostgreSQL text cannot), and sending one would fail the query: no match.
+  if (email.includes("\u0000")) return null;
   const [row] = await db.select().from(users).where(eq(users.email, normalizeEmail(email)));
   return row ?? null;
 }

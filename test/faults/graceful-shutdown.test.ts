@@ -54,8 +54,8 @@ describe.skipIf(!available)("fault: graceful shutdown", () => {
     const refusedDuringDrain = await connectionRefused(stack.server.port);
     const answer = await slow;
     const answeredAt = Date.now();
-    const output = stack.server.output();
     const exitCode = await exit;
+    const output = stack.server.output();
 
     const drainingAt = loggedAt(output, "shutdown: draining");
     const closedAt = loggedAt(output, "shutdown: redis and postgres closed");

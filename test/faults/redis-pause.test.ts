@@ -3,8 +3,9 @@
  * command timeouts every request would hang. Under load, 10 s of SIGSTOP must cost no request and no
  * request may take longer than the Postgres path plus what Redis may cost it.
  *
- * The time bound (the one wall-clock assertion of the suites): a request pays at most two Redis command
- * timeouts (the read, then the cache fill) before the breaker opens, plus the Postgres path. The Postgres
+ * The time bound (the one wall-clock assertion of the suites): a request pays at most one Redis command
+ * timeout (a read that times out skips the write-back; a read that answered in time may be followed by a
+ * write-back that times out) before the breaker opens, plus the Postgres path. The Postgres
  * path is measured, not guessed: the same load first runs with Redis killed (every request on Postgres).
  * The margin of 1.5 s absorbs scheduling on a shared two-core machine that also runs the load generator,
  * Postgres and the server; it is still far below what a hang looks like (the 15 s client timeout).
@@ -38,7 +39,7 @@ describe.skipIf(!available)("fault: Redis paused", () => {
     next: (_w, seq) => ({ path: "/api/auth/user", cookie: cookies[seq % cookies.length], tag: String(seq % cookies.length) }),
   });
 
-  it("Redis paused (SIGSTOP) for 10 s under load: no failed request, none slower than the Postgres path plus two command timeouts", async () => {
+  it("Redis paused (SIGSTOP) for 10 s under load: no failed request, none slower than the Postgres path plus a command timeout", async () => {
     // 1. The Postgres path under this load: Redis dead, the breaker sends everything to Postgres.
     await stack.redis!.kill();
     await sleep(500);
@@ -57,7 +58,7 @@ describe.skipIf(!available)("fault: Redis paused", () => {
     const samples = await load;
     const summary = summarize(samples, (s) => s.status !== 200);
     const duringPause = samples.filter((s) => s.startedAt >= pausedAt && s.startedAt < pausedAt + 10_000).length;
-    const boundMs = 2 * REDIS_COMMAND_TIMEOUT_MS + baseline.maxLatencyMs + MARGIN_MS;
+    const boundMs = REDIS_COMMAND_TIMEOUT_MS + baseline.maxLatencyMs + MARGIN_MS;
     await stack.waitForBreakerClosed();
 
     const pass = summary.failures === 0 && summary.maxLatencyMs <= boundMs && duringPause > 100;
@@ -67,7 +68,7 @@ describe.skipIf(!available)("fault: Redis paused", () => {
       failures: summary.failures,
       dataLost: "0 sessions lost",
       verdict: pass ? "pass" : "fail",
-      notes: `${CONNECTIONS} connections; max ${summary.maxLatencyMs} ms <= bound ${boundMs} ms (Postgres-path max ${baseline.maxLatencyMs} ms + 2x${REDIS_COMMAND_TIMEOUT_MS} ms + ${MARGIN_MS} ms); ${duringPause} requests during the pause`,
+      notes: `${CONNECTIONS} connections; max ${summary.maxLatencyMs} ms <= bound ${boundMs} ms (Postgres-path max ${baseline.maxLatencyMs} ms + ${REDIS_COMMAND_TIMEOUT_MS} ms + ${MARGIN_MS} ms); ${duringPause} requests during the pause`,
     });
     expect(baseline.failures).toBe(0);
     expect(summary.byStatus).toEqual({ "200": summary.requests });

@@ -5,7 +5,7 @@ import { AUDIT_ACTIONS, listAuditEvents } from "@/lib/audit/audit";
 import type { Db } from "@/lib/db/types";
 import { getRuntime } from "@/lib/runtime";
 import { findUserByEmail, isUuid } from "@/lib/users/users";
-import { AccessDenied } from "../../_components/interrupts";
+import { ForbiddenView } from "../../_components/access-views";
 import { InfoMessage } from "../../_components/messages";
 import { Pagination } from "../../_components/pagination";
 import { buttonClass, ui } from "../../_components/styles";
@@ -30,7 +30,7 @@ async function resolvePerson(db: Db, value: string): Promise<{ id?: string; unkn
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const view = parseAuditView(await searchParams);
   const { session, denied } = await checkStaffPage(auditHref(view));
-  if (denied) return <AccessDenied impersonatedName={session.impersonation ? session.user.name : null} />;
+  if (denied) return <ForbiddenView impersonatedName={session.impersonation ? session.user.name : null} />;
   const runtime = await getRuntime();
   const [actor, subject] = await Promise.all([resolvePerson(runtime.db, view.actor), resolvePerson(runtime.db, view.subject)]);
   const { items, total } = await listAuditEvents(runtime.db, {

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { forceEndImpersonation } from "@/lib/impersonation/service";
 import { isWellFormedSessionId } from "@/lib/session/token";
 import { adminRefusal, requireActionSession } from "../../_lib/action-session";
+import { formDataOf } from "../../_lib/form-data";
 import { withFlash } from "../../_lib/flash";
 
 const PAGE = "/admin/impersonations";
@@ -14,7 +15,7 @@ export async function endImpersonationAction(formData: FormData): Promise<void> 
   const { runtime, session, metadata } = await requireActionSession(PAGE);
   const refusal = adminRefusal(session);
   if (refusal) redirect(withFlash(PAGE, { error: refusal }));
-  const sessionId = z.string().max(128).catch("").parse(formData.get("sessionId"));
+  const sessionId = z.string().max(128).catch("").parse(formDataOf(formData).get("sessionId"));
   if (!isWellFormedSessionId(sessionId)) redirect(withFlash(PAGE, { error: "INVALID_ID" }));
   const result = await forceEndImpersonation(runtime.impersonation, session, sessionId, metadata);
   redirect(withFlash(PAGE, result.ok ? { notice: "impersonation-ended" } : { error: result.code }));

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { getRuntime } from "@/lib/runtime";
 import { Countdown } from "../../_components/countdown";
-import { AccessDenied } from "../../_components/interrupts";
+import { ForbiddenView } from "../../_components/access-views";
 import { FlashMessages, InfoMessage } from "../../_components/messages";
 import { ui } from "../../_components/styles";
 import { SubmitButton } from "../../_components/submit-button";
@@ -15,7 +15,7 @@ export const metadata: Metadata = { title: "Live impersonations" };
 
 export default async function ImpersonationsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { session, denied } = await checkStaffPage("/admin/impersonations");
-  if (denied) return <AccessDenied impersonatedName={session.impersonation ? session.user.name : null} />;
+  if (denied) return <ForbiddenView impersonatedName={session.impersonation ? session.user.name : null} />;
   const runtime = await getRuntime();
   const flash = readFlash(await searchParams);
   const now = runtime.clock();

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { startImpersonation } from "@/lib/impersonation/service";
 import { writeSessionCookie } from "@/lib/next/cookies";
 import { requireActionSession } from "../../_lib/action-session";
+import { formDataOf } from "../../_lib/form-data";
 
 export interface StartImpersonationState {
   reason: string;
@@ -28,7 +29,7 @@ const Form = z.object({
  */
 export async function startImpersonationAction(previous: StartImpersonationState, formData: FormData): Promise<StartImpersonationState> {
   const { runtime, session, metadata } = await requireActionSession("/admin/users");
-  const input = Form.parse(Object.fromEntries(formData));
+  const input = Form.parse(Object.fromEntries(formDataOf(formData)));
   const result = await startImpersonation(runtime.impersonation, {
     context: session,
     targetId: input.targetId,
@@ -41,7 +42,7 @@ export async function startImpersonationAction(previous: StartImpersonationState
     return {
       reason: input.reason,
       ticket: input.ticket,
-      needsPassword: previous.needsPassword || result.code === "REAUTH_REQUIRED",
+      needsPassword: previous?.needsPassword === true || result.code === "REAUTH_REQUIRED",
       error: { code: result.code, message: result.message },
     };
   }

@@ -165,7 +165,7 @@ export function ImpersonateDialog({
                 className={`${ui.input} mt-1.5`}
               />
               <p id="impersonate-password-hint" className={ui.hint}>
-                Your own password: you last confirmed it more than {reauthWindowText} ago.
+                {reauthWindowText ? `Your own password: you last confirmed it more than ${reauthWindowText} ago.` : "Your own password, to confirm it is you."}
               </p>
             </div>
           ) : null}

@@ -6,7 +6,7 @@ import { ERRORS } from "@/lib/errors";
 import { canImpersonate, needsReauthentication } from "@/lib/impersonation/policy";
 import { getRuntime } from "@/lib/runtime";
 import { findUserById, listUsers } from "@/lib/users/users";
-import { AccessDenied } from "../../_components/interrupts";
+import { ForbiddenView } from "../../_components/access-views";
 import { Pagination } from "../../_components/pagination";
 import { buttonClass, ui } from "../../_components/styles";
 import { formatDuration } from "../../_lib/format";
@@ -24,7 +24,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   const params = await searchParams;
   const view = parseUsersView(params);
   const { session, denied } = await checkStaffPage(usersHref(view, { impersonate: undefined }));
-  if (denied) return <AccessDenied impersonatedName={session.impersonation ? session.user.name : null} />;
+  if (denied) return <ForbiddenView impersonatedName={session.impersonation ? session.user.name : null} />;
   const runtime = await getRuntime();
   const now = runtime.clock();
   const [{ items, total }, target] = await Promise.all([
@@ -106,7 +106,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
           key={target.id}
           target={{ id: target.id, name: target.name, email: target.email }}
           ttlText={formatDuration(runtime.config.impersonation.ttlS)}
-          reauthWindowText={formatDuration(runtime.config.impersonation.reauthWindowS)}
+          reauthWindowText={runtime.config.impersonation.reauthWindowS > 0 ? formatDuration(runtime.config.impersonation.reauthWindowS) : ""}
           needsPassword={needsReauthentication(session.lastAuthenticatedAt, now, runtime.config.impersonation.reauthWindowS)}
           cancelHref={cancelHref}
         />

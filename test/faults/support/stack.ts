@@ -4,7 +4,9 @@
  * Nothing here touches the shared services on 5432/6379.
  */
 import { randomBytes } from "node:crypto";
+import { Redis } from "ioredis";
 import { sampleUserRows } from "@/lib/db/seed";
+import { hashSessionToken } from "@/lib/session/token";
 import { createCookieSealer } from "@/lib/session/cookie-seal";
 import { startNextServer, TEST_SERVER_SECRET, type NextServer } from "../../support/next-server";
 import { PrivatePostgres, probePrivatePostgres } from "../../support/private-postgres";
@@ -30,6 +32,8 @@ export interface FaultStack {
   server: NextServer;
   /** Seeded, active, role "user" accounts (password SAMPLE_PASSWORD). */
   userEmails: string[];
+  /** Drops sessions from the Redis tier only, so their next validation needs Postgres. */
+  evictFromRedis(cookies: string[]): Promise<void>;
   /** Logs `count` sessions in, spread over the sample users; answers their cookie pairs. */
   loginMany(count: number): Promise<string[]>;
   /** The Redis breaker as /api/health/detailed reports it. */
@@ -48,6 +52,7 @@ export async function startFaultStack(options: StackOptions = {}): Promise<Fault
   const pg = await PrivatePostgres.start();
   let redis: PrivateRedis | null = null;
   let server: NextServer | undefined;
+  const keyPrefix = `f${randomBytes(3).toString("hex")}:`;
   try {
     const databaseUrl = await pg.createDatabase("app");
     redis = options.redis ? await PrivateRedis.start(options.redisArgs ?? []) : null;
@@ -62,7 +67,7 @@ export async function startFaultStack(options: StackOptions = {}): Promise<Fault
         REDIS_CLUSTER_NODES: undefined,
         REDIS_SENTINELS: undefined,
         REDIS_REQUIRED: undefined,
-        REDIS_KEY_PREFIX: `f${randomBytes(3).toString("hex")}:`,
+        REDIS_KEY_PREFIX: keyPrefix,
         DB_SEED_ON_START: "true",
         SEED_SAMPLE_USERS: String(SAMPLE_USERS),
         ADMIN_EMAIL,
@@ -84,7 +89,9 @@ export async function startFaultStack(options: StackOptions = {}): Promise<Fault
     .map((u) => u.email);
 
   const breakerState = async () => {
-    const answer = await request(started.url, "/api/health/detailed", { timeoutMs: 10_000 });
+    const token = started.env.METRICS_TOKEN;
+    const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+    const answer = await request(started.url, "/api/health/detailed", { timeoutMs: 10_000, headers });
     return (answer.json as { breaker?: { state: string | null } } | null)?.breaker?.state ?? null;
   };
 
@@ -98,6 +105,18 @@ export async function startFaultStack(options: StackOptions = {}): Promise<Fault
       // Sequential: each login is an Argon2 verification, and the point is the load that follows.
       for (let i = 0; i < count; i++) cookies.push(await login(started.url, userEmails[i % userEmails.length]!, SAMPLE_PASSWORD, COOKIE_NAME));
       return cookies;
+    },
+    async evictFromRedis(cookies) {
+      const client = new Redis(redis!.url, { maxRetriesPerRequest: 1 });
+      try {
+        for (const cookie of cookies) {
+          const token = await tokenOfCookie(cookie, started.env.SESSION_SECRET?.split(",")[0]);
+          // The key layout of lib/cache/session-cache.ts: `${prefix}s:{<session id>}`.
+          if (token) await client.del(`${keyPrefix}s:{${hashSessionToken(token)}}`);
+        }
+      } finally {
+        client.disconnect();
+      }
     },
     breakerState,
     async waitForBreakerClosed(timeoutMs = 30_000) {

@@ -1,12 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { notFound } from "next/navigation";
 import { listAuditEvents } from "@/lib/audit/audit";
 import { USER_ROLES } from "@/lib/db/schema";
 import { canImpersonate } from "@/lib/impersonation/policy";
 import { getRuntime } from "@/lib/runtime";
 import { findUserById, isUuid } from "@/lib/users/users";
 import { Pill, RoleBadge, StatusBadge } from "../../../_components/badges";
-import { AccessDenied, NotFoundPage } from "../../../_components/interrupts";
+import { ForbiddenView } from "../../../_components/access-views";
 import { FlashMessages, InfoMessage } from "../../../_components/messages";
 import { buttonClass, ui } from "../../../_components/styles";
 import { SubmitButton } from "../../../_components/submit-button";
@@ -29,11 +30,12 @@ export default async function UserDetailPage({ params, searchParams }: Props) {
   const { userId } = await params;
   // Staff first: to anyone else, a user id that exists and one that does not must look the same.
   const { session, denied } = await checkStaffPage(isUuid(userId) ? `/admin/users/${userId}` : "/admin/users");
-  if (denied) return <AccessDenied impersonatedName={session.impersonation ? session.user.name : null} />;
-  if (!isUuid(userId)) return <NotFoundPage />;
+  if (denied) return <ForbiddenView impersonatedName={session.impersonation ? session.user.name : null} />;
+  // notFound() keeps the 404 status; without JavaScript its body is empty in Next 16 (see staff-page.ts).
+  if (!isUuid(userId)) notFound();
   const runtime = await getRuntime();
   const user = await findUserById(runtime.db, userId);
-  if (!user) return <NotFoundPage />;
+  if (!user) notFound();
   const flash = readFlash(await searchParams);
   const now = runtime.clock();
   const [sessions, asSubject, asActor] = await Promise.all([

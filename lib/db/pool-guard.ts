@@ -1,0 +1,114 @@
+/**
+ * What stands between drizzle and the postgres.js pool: measurement (in-flight work, for poolStats) and
+ * fail-fast behaviour while Postgres is unreachable.
+ *
+ * Why fail fast: when Postgres goes away, postgres.js keeps every new query queued and retries its
+ * connections with a growing backoff; each failed connect rejects one queued query, so under load the
+ * queue drains at the reconnect rate and requests hang for tens of seconds (measured in the fault suite).
+ * Instead, after a connection-level failure the pool is marked down: one query at a time is let through
+ * as a probe, every other one is refused at once (the API answers 503), and the first success reopens it.
+ * Every query also has a client-side deadline that cancels it (still queued: removed, never sent).
+ */
+
+/** Errors that mean "no usable connection", not "this query was wrong". */
+const CONNECTION_ERRORS = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EPIPE",
+  "CONNECT_TIMEOUT",
+  "CONNECTION_CLOSED",
+  "CONNECTION_DESTROYED",
+  "57P01", // admin_shutdown
+  "57P02", // crash_shutdown
+  "57P03", // cannot_connect_now (starting up, shutting down)
+  "08000",
+  "08001",
+  "08003",
+  "08004",
+  "08006",
+]);
+
+export function isConnectionError(error: unknown): boolean {
+  return CONNECTION_ERRORS.has((error as { code?: string } | null)?.code ?? "");
+}
+
+/** Thrown without touching the pool while Postgres is known to be unreachable (lib/next maps it to 503). */
+export class DatabaseUnavailableError extends Error {
+  readonly code = "DATABASE_UNAVAILABLE";
+  constructor() {
+    super("database connection unavailable: Postgres was unreachable moments ago");
+    this.name = "DatabaseUnavailableError";
+  }
+}
+
+/** A postgres.js query: a lazy thenable that runs on its first `then` and can be cancelled. */
+type PendingQuery = PromiseLike<unknown> & { cancel?: () => unknown };
+
+export interface PoolGuardOptions {
+  /** Longest a query may take from send to answer, queue wait included; then it is cancelled. */
+  deadlineMs: number;
+}
+
+export class PoolGuard {
+  inFlight = 0;
+  peakInFlight = 0;
+  private down = false;
+  private probeOut = false;
+
+  constructor(private readonly options: PoolGuardOptions) {}
+
+  get isDown(): boolean {
+    return this.down;
+  }
+
+  /** Wraps a postgres.js query: admitted (or refused) and counted from its first `then` until it settles. */
+  guardQuery<Q extends PendingQuery>(query: Q): Q {
+    const original = query.then;
+    let settled: PromiseLike<unknown> | null = null;
+    const guarded = () => (settled ??= this.run(() => original.call(query, (v: unknown) => v), () => query.cancel?.()));
+    // catch/finally too: postgres.js would otherwise start the query from them, bypassing the guard.
+    Object.assign(query, {
+      then: (...args: Parameters<Q["then"]>) => guarded().then(...args),
+      catch: (onRejected: (e: unknown) => unknown) => guarded().then(undefined, onRejected),
+      finally: (onFinally: () => void) => Promise.resolve(guarded()).finally(onFinally),
+    });
+    return query;
+  }
+
+  /** Wraps work that is already running or starts now (a transaction holds one connection throughout). */
+  guardWork<T>(start: () => Promise<T>): Promise<T> {
+    return this.run(start, () => {});
+  }
+
+  private run<T>(start: () => PromiseLike<T>, cancel: () => unknown): Promise<T> {
+    const asProbe = this.down;
+    if (asProbe && this.probeOut) return Promise.reject(new DatabaseUnavailableError());
+    if (asProbe) this.probeOut = true;
+    this.inFlight++;
+    if (this.inFlight > this.peakInFlight) this.peakInFlight = this.inFlight;
+    const deadline = setTimeout(() => void Promise.resolve(cancel()).catch(() => {}), this.options.deadlineMs);
+    deadline.unref?.();
+    return Promise.resolve(start()).then(
+      (value) => {
+        this.settle(asProbe, deadline, null);
+        return value;
+      },
+      (error: unknown) => {
+        this.settle(asProbe, deadline, error);
+        throw error;
+      },
+    );
+  }
+
+  private settle(asProbe: boolean, deadline: NodeJS.Timeout, error: unknown): void {
+    clearTimeout(deadline);
+    this.inFlight--;
+    if (asProbe) this.probeOut = false;
+    if (error === null) this.down = false;
+    else if (isConnectionError(error)) this.down = true;
+  }
+}
