@@ -4,7 +4,7 @@
  */
 import { expect, test } from "@playwright/test";
 import { ADMIN_EMAIL, ADMIN_PASSWORD, SAMPLE_USERS } from "./support/constants";
-import { banner, errorAlert, openSignInAs, searchUsers, signIn, stopImpersonation, uniqueReason, whoAmI } from "./support/flows";
+import { banner, errorAlert, openSignInAs, searchUsers, signIn, uniqueReason, whoAmI } from "./support/flows";
 
 const target = SAMPLE_USERS.alan;
 
@@ -39,6 +39,5 @@ test("Sign In As with a stale login asks for the password, refuses a wrong one a
   await dialog.getByRole("button", { name: "Start impersonation" }).click();
   await expect(banner(page)).toContainText(target.name);
   expect((await whoAmI(page)).body).toMatchObject({ user: { email: target.email }, isImpersonating: true });
-
-  await stopImpersonation(page);
+  // No Stop here: on this server the impersonation ends by itself within seconds (the expiry spec covers that).
 });

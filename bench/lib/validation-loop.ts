@@ -1,6 +1,8 @@
 /**
  * The measured loop for bench/validate.ts: sequential `validateSessionWithCache` calls (latency), each sample
- * tagged with the tier that answered, plus a concurrent pass (throughput) and metric-counter deltas.
+ * tagged with the tier that answered, interleaved block by block with a comparator (a floor, or another
+ * mode) so that both are measured under the same machine load; plus a concurrent pass (throughput) and
+ * the app's own metric-counter deltas.
  *
  * Tier tagging needs no change to the app: a call that issued a Postgres query (database.queryCount())
  * went to Postgres; otherwise it was a Redis hit if it reached cache.getRedis (counted by a thin wrapper
@@ -9,12 +11,14 @@
 import { performance } from "node:perf_hooks";
 import { getMetrics } from "@/lib/observability/metrics";
 import type { Runtime } from "@/lib/runtime";
+import type { Comparator } from "./floors";
 import { summarize, type Summary } from "./stats";
 
 export const TIER_L1 = 0;
 export const TIER_REDIS = 1;
 export const TIER_POSTGRES = 2;
-export const TIER_NAMES = ["l1", "redis", "postgres"] as const;
+/** Calls per block; the mode and its comparator alternate blocks (tens of milliseconds each). */
+export const BLOCK = 500;
 
 export interface Counters {
   l1Hits: number;
@@ -39,15 +43,9 @@ export async function readCounters(runtime: Runtime): Promise<Counters> {
   };
 }
 
-export function diffCounters(after: Counters, before: Counters): Counters {
-  return {
-    l1Hits: after.l1Hits - before.l1Hits,
-    redisHits: after.redisHits - before.redisHits,
-    misses: after.misses - before.misses,
-    fallbacks: after.fallbacks - before.fallbacks,
-    errors: after.errors - before.errors,
-    queries: after.queries - before.queries,
-  };
+/** total += after - before, field by field. */
+function addDelta(total: Counters, after: Counters, before: Counters): void {
+  for (const k of Object.keys(total) as (keyof Counters)[]) total[k] += after[k] - before[k];
 }
 
 /** Counts calls that reached the Redis tier (the wrapper is one closure call; it does not touch the result). */
@@ -66,6 +64,9 @@ export interface LoopResult {
   /** Microseconds per call. */
   samples: Float64Array;
   tiers: Uint8Array;
+  /** The comparator's samples (µs), index for index; empty without a comparator. */
+  comparator: Float64Array;
+  /** Wall time of the mode's own calls only. */
   elapsedMs: number;
   /** Calls that answered null although the session is valid (must be 0). */
   rejected: number;
@@ -73,47 +74,58 @@ export interface LoopResult {
 }
 
 /**
- * Validates tokens[sequence[i]] one at a time. `pause` runs untimed between two calls (e.g. to kill Redis
- * mid-run); it is given the index it runs before.
+ * Validates tokens[sequence[i]] one at a time. `pause` runs untimed before index `at` (a multiple of
+ * BLOCK), e.g. to kill Redis mid-run.
  */
 export async function validationLoop(
   runtime: Runtime,
   tokens: string[],
   sequence: Uint32Array,
   redisLookups: () => number,
-  pause?: { at: number; action: () => Promise<void> },
+  options: { comparator?: Comparator; pause?: { at: number; action: () => Promise<void> } } = {},
 ): Promise<LoopResult> {
   const n = sequence.length;
+  const { comparator, pause } = options;
   const samples = new Float64Array(n);
   const tiers = new Uint8Array(n);
-  const validate = runtime.sessions.validateSessionWithCache;
-  const before = await readCounters(runtime);
+  const compared = new Float64Array(comparator ? n : 0);
+  // Metrics are process-wide: deltas are taken around the mode's own blocks only, never the comparator's
+  // (which may itself be a validation, e.g. Postgres-only as the outage mode's yardstick).
+  const counters: Counters = { l1Hits: 0, redisHits: 0, misses: 0, fallbacks: 0, errors: 0, queries: 0 };
   let rejected = 0;
-  let pausedMs = 0;
-  const t0 = performance.now();
-  for (let i = 0; i < n; i++) {
-    if (pause && i === pause.at) {
-      const p0 = performance.now();
-      await pause.action();
-      pausedMs += performance.now() - p0;
+  let elapsedMs = 0;
+  for (let start = 0; start < n; start += BLOCK) {
+    const end = Math.min(n, start + BLOCK);
+    if (pause && pause.at === start) await pause.action();
+    const before = await readCounters(runtime);
+    const b0 = performance.now();
+    for (let i = start; i < end; i++) {
+      const q0 = runtime.database.queryCount();
+      const r0 = redisLookups();
+      const s = performance.now();
+      const context = await runtime.sessions.validateSessionWithCache(tokens[sequence[i]!]);
+      samples[i] = (performance.now() - s) * 1000;
+      tiers[i] = runtime.database.queryCount() !== q0 ? TIER_POSTGRES : redisLookups() !== r0 ? TIER_REDIS : TIER_L1;
+      if (context === null) rejected++;
     }
-    const q0 = runtime.database.queryCount();
-    const r0 = redisLookups();
-    const s = performance.now();
-    const context = await validate(tokens[sequence[i]!]);
-    samples[i] = (performance.now() - s) * 1000;
-    tiers[i] = runtime.database.queryCount() !== q0 ? TIER_POSTGRES : redisLookups() !== r0 ? TIER_REDIS : TIER_L1;
-    if (context === null) rejected++;
+    elapsedMs += performance.now() - b0;
+    addDelta(counters, await readCounters(runtime), before);
+    if (!comparator) continue;
+    for (let i = start; i < end; i++) {
+      const s = performance.now();
+      const value = comparator(i);
+      if (value instanceof Promise) await value; // synchronous comparators are timed without an await
+      compared[i] = (performance.now() - s) * 1000;
+    }
   }
-  const elapsedMs = performance.now() - t0 - pausedMs;
-  return { samples, tiers, elapsedMs, rejected, counters: diffCounters(await readCounters(runtime), before) };
+  return { samples, tiers, comparator: compared, elapsedMs, rejected, counters };
 }
 
-/** Samples of one tier (or of a range of indexes) as a summary in µs. */
-export function summarizeWhere(result: LoopResult, keep: (i: number) => boolean): Summary {
-  const picked = new Float64Array(result.samples.length);
+/** The samples (mode or comparator) whose index passes `keep`, summarised in µs. */
+export function summarizeWhere(values: Float64Array, keep: (i: number) => boolean): Summary {
+  const picked = new Float64Array(values.length);
   let k = 0;
-  for (let i = 0; i < result.samples.length; i++) if (keep(i)) picked[k++] = result.samples[i]!;
+  for (let i = 0; i < values.length; i++) if (keep(i)) picked[k++] = values[i]!;
   return summarize(picked, k);
 }
 

@@ -5,14 +5,12 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
 
 /**
- * Keeps a named full-page screenshot of a key screen: a file under test-results/ and an attachment in the
- * HTML report. (Explicit rather than `screenshot: "on"`, which in Playwright 1.56 logs a spurious
- * "Internal error: step id not found" for specs that close their own browser contexts.)
+ * Keeps a named full-page screenshot of a key screen as an attachment: in the HTML report, and as
+ * test-results/<test>/attachments/<name>-<hash>.png. (Explicit rather than `screenshot: "on"`, which in
+ * Playwright 1.56 logs a spurious "Internal error: step id not found" for specs that close their own contexts.)
  */
 export async function snap(page: Page, name: string): Promise<void> {
-  const path = test.info().outputPath(`${name}.png`);
-  await page.screenshot({ path, fullPage: true });
-  await test.info().attach(name, { path, contentType: "image/png" });
+  await test.info().attach(name, { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
 }
 
 /** Signs in through the login form and waits until the browser has left /login. */
@@ -36,11 +34,8 @@ export async function bannerSecondsLeft(page: Page): Promise<number> {
   return Number(match[1]) * 60 + Number(match[2]);
 }
 
-/** /admin/users filtered by the search box (submitted with the "Search" button, so it works without JS). */
+/** Filters /admin/users (already open) with the search box, submitted by its "Search" button (works without JS). */
 export async function searchUsers(page: Page, query: string): Promise<void> {
-  if (!/\/admin\/users(\?|$)/.test(new URL(page.url()).pathname + new URL(page.url()).search)) {
-    await page.goto("/admin/users");
-  }
   await page.getByLabel("Search").fill(query);
   await page.getByRole("button", { name: "Search", exact: true }).click();
   await expect(userRow(page, query)).toBeVisible();

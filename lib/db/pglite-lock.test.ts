@@ -7,7 +7,7 @@ import { openDatabase } from "./client";
 import { DatabaseLockedError, lockFileFor } from "./pglite-lock";
 
 /** Starts another process that opens the same PGlite folder and holds it until killed. */
-async function holdInChild(dataDir: string): Promise<() => void> {
+async function holdInChild(dataDir: string): Promise<() => Promise<void>> {
   const script = path.join(mkdtempSync(path.join(os.tmpdir(), "nsi-lock-")), "hold.mts");
   writeFileSync(
     script,
@@ -21,7 +21,12 @@ async function holdInChild(dataDir: string): Promise<() => void> {
     child.stdout!.on("data", (d: Buffer) => d.toString().includes("ready") && resolve());
     child.once("exit", (code) => reject(new Error(`holder exited with ${code}`)));
   });
-  return () => child.kill("SIGKILL");
+  // Resolve only once the child is reaped: until then its pid still answers signal 0 (a zombie looks alive).
+  return async () => {
+    const exited = new Promise((r) => child.once("exit", r));
+    child.kill("SIGKILL");
+    await exited;
+  };
 }
 
 describe("embedded PGlite ownership", () => {
@@ -34,15 +39,14 @@ describe("embedded PGlite ownership", () => {
       expect((error as Error).message).toMatch(/already open in process \d+/);
       expect((error as Error).message).toMatch(/DATABASE_URL/);
     } finally {
-      stop();
+      await stop();
     }
   });
 
   it("takes over the lock left behind by a crashed owner", async () => {
     const dataDir = path.join(mkdtempSync(path.join(os.tmpdir(), "nsi-pglite-")), "db");
     const stop = await holdInChild(dataDir);
-    stop();
-    await new Promise((r) => setTimeout(r, 200));
+    await stop();
     const database = await openDatabase({ pgliteDir: dataDir });
     await database.ping();
     await database.close();

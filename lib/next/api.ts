@@ -67,6 +67,7 @@ type Inner = (request: NextRequest, requestId: string, params: Record<string, st
 function instrument(route: string, inner: Inner) {
   return async (request: NextRequest, context: { params: Promise<Record<string, string>> }): Promise<Response> => {
     const requestId = request.headers.get("x-request-id")?.slice(0, 64) || randomUUID();
+    const started = performance.now();
     let response: Response;
     try {
       response = await inner(request, requestId, (await context?.params) ?? {});
@@ -83,6 +84,8 @@ function instrument(route: string, inner: Inner) {
     response.headers.set("Cache-Control", "no-store");
     response.headers.set("X-Request-Id", requestId);
     getMetrics().httpRequests.inc({ route, method: request.method, status: String(response.status) });
+    // Access log at debug only: route pattern, never the URL (query strings) nor headers (cookies).
+    logger().debug("request", { requestId, route, method: request.method, status: response.status, ms: Math.round(performance.now() - started) });
     return response;
   };
 }

@@ -101,3 +101,21 @@ describe("the planted seals are well-formed", () => {
     expect(await signedInAs(resealed)).toBe(user.email);
   });
 });
+
+describe("the session token travels only in Set-Cookie (ASVS 3.3.4, 3.3.5)", () => {
+  it.each(loginPaths.filter(([, skip]) => !skip))("through %s: neither the seal nor the token is in any response body, and the cookie stays under 4096 bytes", async (_name, _skip, login) => {
+    const user = sampleUser(10);
+    const browser = t.client();
+    const res = await login(browser, user.email, user.password);
+    const issued = issuedCookie(res);
+    const token = (await sealer.unseal(issued))!;
+    expect(token).toBeTruthy();
+    const who = await browser.get("/api/auth/user");
+    const sessions = await browser.get("/api/auth/sessions");
+    for (const body of [res.text, who.text, sessions.text]) {
+      expect(body).not.toContain(issued);
+      expect(body).not.toContain(token);
+    }
+    expect(`${SESSION_COOKIE}=${issued}`.length).toBeLessThan(4096);
+  });
+});

@@ -85,6 +85,17 @@ describe("pages", () => {
     });
   }
 
+  it("every page a signed-in admin can open offers Sign out (ASVS 7.4.4)", async () => {
+    let checked = 0;
+    for (const page of discoverPages()) {
+      const res = await admin.get(fillTemplate(page.template, ids));
+      if (res.status !== 200) continue; // /login sends a signed-in browser on
+      expect(res.text, `${page.template}`).toMatch(/>\s*Sign out\s*</);
+      checked++;
+    }
+    expect(checked).toBeGreaterThanOrEqual(4);
+  });
+
   it("the not-found page carries the same security headers", async () => {
     const res = await admin.get("/no-such-page");
     expect(res.status).toBe(404);

@@ -168,7 +168,10 @@ describe(`hostile input (seed ${SEED})`, () => {
     // Headers over 16 KB: Node answers 431 and closes; a client still sending may see the reset first.
     const expectedReset = (o: Outcome) => o.c.overLimit && /ECONNRESET|EPIPE|socket hang up/.test(o.error ?? "");
     const bad = outcomes.filter((o) => (o.error && !expectedReset(o)) || (o.res && o.res.status >= 500)).map((o) => `${describeCase(o)}: ${o.error ?? `${o.res!.status} ${o.res!.text.slice(0, 160)}`}`);
-    if (process.env.HOSTILE_REPORT) writeFileSync(process.env.HOSTILE_REPORT, bad.join("\n") + "\n");
+    if (process.env.HOSTILE_REPORT) {
+      const parser = outcomes.filter((o) => o.res && beforeNext(o.res)).map((o) => `parser: ${describeCase(o)} ${o.res!.status} ${JSON.stringify(o.res!.headers)}`);
+      writeFileSync(process.env.HOSTILE_REPORT, [...bad, ...parser].join("\n") + "\n");
+    }
     expect(bad.slice(0, 25), `${bad.length} failures`).toEqual([]);
   });
 

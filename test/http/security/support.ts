@@ -161,7 +161,12 @@ export function rawRequest(base: string, request: RawRequest): Promise<RawRespon
   // refused after 16 KB) instead of resetting the connection under a client still sending it.
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   return new Promise<RawResponse>((resolve, reject) => {
-    const req = http.request({ host: url.hostname, port: url.port, method: request.method, path: request.path, headers: request.headers, agent }, (res) => {
+    // Node frames a body itself only for POST, PUT and PATCH; for DELETE it would send the bytes unframed.
+    const headers = { ...request.headers };
+    const has = (name: string) => Object.keys(headers).some((k) => k.toLowerCase() === name);
+    if (request.body !== undefined && request.chunked && !has("transfer-encoding")) headers["transfer-encoding"] = "chunked";
+    else if (request.body !== undefined && !request.chunked && !has("content-length")) headers["content-length"] = String(Buffer.byteLength(request.body));
+    const req = http.request({ host: url.hostname, port: url.port, method: request.method, path: request.path, headers, agent }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (d: Buffer) => chunks.push(d));
       res.on("end", () => {
