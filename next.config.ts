@@ -6,6 +6,8 @@ const nextConfig: NextConfig = {
   // Native and WASM packages must be loaded by Node at run time, not bundled.
   serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "ioredis", "postgres", "prom-client"],
   poweredByHeader: false,
+  // The build type-checks the app only (tests have `npm run typecheck`); see tsconfig.build.json.
+  typescript: { tsconfigPath: "tsconfig.build.json" },
   // forbidden() / unauthorized() render app/forbidden.tsx and app/unauthorized.tsx with the right status.
   experimental: { authInterrupts: true },
   async headers() {
