@@ -27,6 +27,9 @@ function expectSecurityHeaders(headers: Headers, what: string): void {
   expect(csp, `${what}: CSP`).toMatch(/(^|;)\s*object-src 'none'/);
   expect(REFERRER_POLICIES, `${what}: Referrer-Policy`).toContain(headers.get("referrer-policy"));
   expect(headers.get("x-content-type-options"), `${what}: X-Content-Type-Options`).toBe("nosniff");
+  // ASVS 3.5.8: no other site may embed or read our authenticated responses as resources.
+  expect(headers.get("cross-origin-resource-policy"), `${what}: Cross-Origin-Resource-Policy`).toBe("same-origin");
+  expect(headers.get("cross-origin-opener-policy"), `${what}: Cross-Origin-Opener-Policy`).toBe("same-origin");
 }
 
 function expectNoStore(headers: Headers, what: string): void {
