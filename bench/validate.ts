@@ -7,15 +7,17 @@
  * created through the real runtime; accesses follow a Zipf law (s = 1.1). Each mode is measured interleaved
  * with the floor it is judged against.
  */
+import { sql } from "drizzle-orm";
 import type { Runtime } from "@/lib/runtime";
 import { hashSessionToken } from "@/lib/session/token";
 import { openFloors, type Comparator } from "./lib/floors";
 import { runBench } from "./lib/lifecycle";
-import { redisBytesPerSession } from "./lib/redis-memory";
-import { fmt, printTable, scaled, startResult, target, type Target } from "./lib/report";
+import { redisBytesPerSession, redisKeyExists } from "./lib/redis-memory";
+import { fmt, scaled, startResult, target, type Target } from "./lib/report";
+import { pct, printValidateTables, type ModeOutcome } from "./lib/validate-report";
 import { benchRuntime, insertUsers, mapLimit, openMigratedDatabase, privateRedis, redisReady, requireServices, scratchDatabase } from "./lib/services";
-import { ratio, summarize, type Summary } from "./lib/stats";
-import { BLOCK, concurrentThroughput, countRedisLookups, summarizeWhere, TIER_L1, TIER_POSTGRES, TIER_REDIS, validationLoop, type Counters } from "./lib/validation-loop";
+import { ratio, summarize } from "./lib/stats";
+import { BLOCK, concurrentThroughput, countRedisLookups, summarizeWhere, TIER_L1, TIER_POSTGRES, TIER_REDIS, validationLoop } from "./lib/validation-loop";
 import { zipfSequence } from "./lib/zipf";
 
 const ZIPF_S = 1.1;
@@ -23,32 +25,14 @@ const SESSIONS = scaled(10_000, 200);
 const WARMUP = scaled(20_000, 500);
 /** The cache modes are cheap: the full 200,000. */
 const CACHE_ITERATIONS = scaled(200_000, 2 * BLOCK);
-/** Postgres-bound modes cost ~4x more per call (and their floor as much again): 100,000 keeps the run in budget. */
-const POSTGRES_ITERATIONS = scaled(100_000, 2 * BLOCK);
+/** Postgres-bound modes cost ~4x more per call (and their comparator as much again): 50,000 keeps the run in budget. */
+const POSTGRES_ITERATIONS = scaled(50_000, 2 * BLOCK);
+/** Postgres only has no cache to fill: its warm-up only settles the JIT and the pool. */
+const POSTGRES_WARMUP = scaled(5_000, 500);
 const PGLITE_SESSIONS = scaled(2_000, 100);
-const PGLITE_ITERATIONS = scaled(10_000, BLOCK);
+const PGLITE_ITERATIONS = scaled(5_000, BLOCK);
 const CONCURRENT_ITERATIONS = scaled(20_000, BLOCK);
 const CONCURRENCY = 32;
-
-interface ModeOutcome {
-  mode: string;
-  n: number;
-  overall: Summary;
-  byTier: { l1: Summary; redis: Summary; postgres: Summary };
-  /** What the mode is judged on (its own tier; the outage mode after the kill) and its comparator, same calls. */
-  judged: Summary;
-  comparatorName?: string;
-  comparator?: Summary;
-  seqOpsPerSec: number;
-  concOpsPerSec: number;
-  counters: Counters;
-  hitRate: number;
-  queriesPerValidation: number;
-  rejected: number;
-  beforeKill?: Summary;
-  /** Judged samples whose previous call was answered by the same tier (no other I/O code ran in between). */
-  afterSameTier?: Summary;
-}
 
 async function createSessions(runtime: Runtime, count: number, concurrency: number): Promise<string[]> {
   const users = await insertUsers(runtime.db, Math.max(50, Math.round(count / 5)));
@@ -63,7 +47,7 @@ async function runMode(
   tokens: string[],
   warm: Uint32Array,
   sequence: Uint32Array,
-  options: { judgedTier?: number; comparatorName?: string; comparator?: Comparator; pause?: { at: number; action: () => Promise<void> } } = {},
+  options: { judgedTier?: number; comparatorName?: string; comparator?: Comparator; comparatorFrom?: number; pause?: { at: number; action: () => Promise<void> } } = {},
 ): Promise<ModeOutcome> {
   const lookups = countRedisLookups(runtime);
   for (const k of warm) if (!(await runtime.sessions.validateSessionWithCache(tokens[k]))) throw new Error(`${mode}: warm-up rejected a session`);
@@ -126,16 +110,23 @@ async function main(): Promise<void> {
   const warm = zipfSequence(SESSIONS, WARMUP, ZIPF_S, 1);
   const sequence = zipfSequence(SESSIONS, CACHE_ITERATIONS, ZIPF_S, 2);
   const pgSequence = sequence.subarray(0, POSTGRES_ITERATIONS);
+  // A settled table, as in production: fresh rows would pay for hint bits on their first read, and only
+  // in whichever loop happens to read them first.
+  await pgRuntime.db.execute(sql`vacuum analyze`);
   const payload = JSON.stringify(await pgRuntime.sessions.validateSessionWithCache(tokens[0]));
-  const floors = await openFloors({ redisUrl: redis.url, databaseUrl, ids, sequence, payload });
+  const floorKey = (id: string) => `bench-redis:s:{${id}}`;
+  const floors = await openFloors({ redisUrl: redis.url, redisKey: floorKey, databaseUrl, ids, sequence, payload });
 
   const modes: ModeOutcome[] = [];
-  modes.push(await runMode("postgres", pgRuntime, tokens, warm, pgSequence, { comparatorName: "raw SELECT", comparator: floors.postgresSelect }));
+  const pgWarm = warm.subarray(0, POSTGRES_WARMUP);
+  modes.push(await runMode("postgres", pgRuntime, tokens, pgWarm, pgSequence, { comparatorName: "raw SELECT", comparator: floors.postgresSelect }));
 
   const redisRuntime = await benchRuntime({ database: await openMigratedDatabase(databaseUrl), redisUrl: redis.url, keyPrefix: "bench-redis:" });
   await redisReady(redisRuntime);
   modes.push(await runMode("redis", redisRuntime, tokens, warm, sequence, { judgedTier: TIER_REDIS, comparatorName: "raw GET", comparator: floors.redisGet }));
   const memory = await redisBytesPerSession(redis.url, "bench-redis:s:");
+  // The raw-GET floor reads the app's keys by their layout: make sure it really read sessions, not nulls.
+  if (!(await redisKeyExists(redis.url, floorKey(ids[sequence[0]!]!)))) throw new Error("bench: the raw GET floor does not read the app's session keys");
 
   const l1Env = { SESSION_L1_ENABLED: "true" };
   const l1Runtime = await benchRuntime({ database: await openMigratedDatabase(databaseUrl), redisUrl: redis.url, keyPrefix: "bench-l1:", env: l1Env });
@@ -151,6 +142,7 @@ async function main(): Promise<void> {
     await runMode("outage", outageRuntime, tokens, warm, pgSequence, {
       comparatorName: "Postgres-only",
       comparator: postgresOnly,
+      comparatorFrom: killAt,
       pause: { at: killAt, action: () => redisToKill.kill() },
     }),
   );
@@ -159,10 +151,16 @@ async function main(): Promise<void> {
   console.log(`PGlite (in-memory): ${PGLITE_SESSIONS} sessions, ${PGLITE_ITERATIONS} validations…`);
   const pgliteRuntime = await benchRuntime({ database: await openMigratedDatabase(null) });
   const pgliteTokens = await createSessions(pgliteRuntime, PGLITE_SESSIONS, 1);
+  await pgliteRuntime.db.execute(sql`vacuum analyze`);
   const pgliteWarm = zipfSequence(PGLITE_SESSIONS, Math.min(WARMUP, PGLITE_SESSIONS), ZIPF_S, 3);
   modes.push(await runMode("pglite", pgliteRuntime, pgliteTokens, pgliteWarm, zipfSequence(PGLITE_SESSIONS, PGLITE_ITERATIONS, ZIPF_S, 4)));
 
-  printTables(modes, payload.length, memory, killAt, firstTouches(warm, sequence));
+  printValidateTables(
+    modes,
+    { zipfS: ZIPF_S, cacheIterations: CACHE_ITERATIONS, postgresIterations: POSTGRES_ITERATIONS, pgliteIterations: PGLITE_ITERATIONS, concurrency: CONCURRENCY, killAt, compulsory: firstTouches(warm, sequence) },
+    payload.length,
+    memory,
+  );
   const by = Object.fromEntries(modes.map((m) => [m.mode, m])) as Record<string, ModeOutcome>;
   const judgedRatio = (m: ModeOutcome) => ratio(m.judged.p99, m.comparator?.p99 ?? NaN);
   const targets: Target[] = [
@@ -181,6 +179,7 @@ async function main(): Promise<void> {
     parameters: {
       sessions: SESSIONS,
       warmup: WARMUP,
+      postgresWarmup: POSTGRES_WARMUP,
       cacheIterations: CACHE_ITERATIONS,
       postgresIterations: POSTGRES_ITERATIONS,
       pgliteSessions: PGLITE_SESSIONS,
@@ -196,66 +195,6 @@ async function main(): Promise<void> {
     modes,
     redisMemory: memory,
   });
-}
-
-function printTables(modes: ModeOutcome[], payloadBytes: number, memory: Awaited<ReturnType<typeof redisBytesPerSession>>, killAt: number, compulsory: number) {
-  printTable(
-    `Validation latency (µs), sequential; Zipf s=${ZIPF_S}; cache modes ${CACHE_ITERATIONS} calls, Postgres-bound ${POSTGRES_ITERATIONS}, PGlite ${PGLITE_ITERATIONS}`,
-    ["mode", "n", "p50", "p95", "p99", "max", "ops/s seq", `ops/s c=${CONCURRENCY}`, "L1 hit", "Redis hit", "miss", "PG q/val"],
-    modes.map((m) => [
-      m.mode,
-      m.n,
-      m.overall.p50,
-      m.overall.p95,
-      m.overall.p99,
-      m.overall.max,
-      m.seqOpsPerSec,
-      m.concOpsPerSec,
-      pct(m.counters.l1Hits / m.n),
-      pct(m.counters.redisHits / m.n),
-      pct(m.counters.misses / m.n),
-      fmt(m.queriesPerValidation, 3),
-    ]),
-  );
-  const judgedRows = modes
-    .filter((m) => m.comparator)
-    .map((m) => ({ m, on: m.mode === "redis" ? "Redis hits" : m.mode === "l1" ? "L1 hits" : m.mode === "outage" ? "after the kill" : "all calls", s: m.judged }));
-  for (const m of modes.filter((x) => x.afterSameTier)) {
-    judgedRows.push({ m, on: m.mode === "l1" ? "L1 hits after an L1 hit" : "Redis hits after a Redis hit", s: m.afterSameTier! });
-  }
-  printTable(
-    "Judged against the floor, measured interleaved in blocks of " + BLOCK + " calls (µs)",
-    ["mode", "judged on", "n", "p50", "p99", "floor", "floor p50", "floor p99", "p50 ÷", "p99 ÷"],
-    judgedRows.map(({ m, on, s }) => [
-      m.mode,
-      on,
-      s.n,
-      s.p50,
-      s.p99,
-      m.comparatorName!,
-      m.comparator!.p50,
-      m.comparator!.p99,
-      `${fmt(ratio(s.p50, m.comparator!.p50))}×`,
-      `${fmt(ratio(s.p99, m.comparator!.p99))}×`,
-    ]),
-  );
-  printTable(
-    "Per tier (µs): samples tagged by the tier that answered",
-    ["mode", "L1 n", "L1 p50", "L1 p99", "Redis n", "Redis p50", "Redis p99", "PG n", "PG p50", "PG p99"],
-    modes.map((m) => [m.mode, m.byTier.l1.n, m.byTier.l1.p50, m.byTier.l1.p99, m.byTier.redis.n, m.byTier.redis.p50, m.byTier.redis.p99, m.byTier.postgres.n, m.byTier.postgres.p50, m.byTier.postgres.p99]),
-  );
-  const outage = modes.find((m) => m.mode === "outage")!;
-  console.log(
-    `\nOutage: Redis SIGKILLed before call ${killAt}; before the kill p50 ${fmt(outage.beforeKill!.p50)} / p99 ${fmt(outage.beforeKill!.p99)} µs, ` +
-      `after p50 ${fmt(outage.judged.p50)} / p99 ${fmt(outage.judged.p99)} µs (max ${fmt(outage.judged.max)}).` +
-      `\nRedis memory: ${fmt(memory.memoryUsageAvg, 0)} B per session (MEMORY USAGE over ${memory.sampled} keys), ` +
-      `${fmt(memory.usedMemoryPerKey, 0)} B per key from used_memory; payload ${payloadBytes} B.` +
-      `\nCompulsory misses (first access to a session in the run): ${compulsory} of ${CACHE_ITERATIONS} (${pct(compulsory / CACHE_ITERATIONS)}).`,
-  );
-}
-
-function pct(x: number): string {
-  return `${fmt(x * 100, 2)}%`;
 }
 
 function check(metric: string, targetText: string, measured: number, limit: number): Target {

@@ -18,7 +18,7 @@ export async function cannon(
   name: string,
   baseUrl: string,
   path: string,
-  options: { cookie?: string; expectStatus: number; durationS: number; warmupS: number; connections: number },
+  options: { cookie?: string; expectStatus: number; durationS: number; warmupS: number; connections: number; quiet?: boolean },
 ): Promise<CannonCase> {
   const headers: Record<string, string> = options.cookie ? { cookie: options.cookie } : {};
   const base = { url: baseUrl + path, connections: options.connections, headers, timeout: 10 };
@@ -37,6 +37,6 @@ export async function cannon(
     unexpected: total - (statusCodes[String(options.expectStatus)] ?? 0) + r.errors + r.timeouts,
     statusCodes,
   };
-  console.log(`${name}: ${Math.round(result.reqPerSec)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, unexpected ${result.unexpected}`);
+  if (!options.quiet) console.log(`${name}: ${Math.round(result.reqPerSec)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, unexpected ${result.unexpected}`);
   return result;
 }

@@ -1,6 +1,7 @@
 /**
  * The floors each cache tier is compared with: what the same work costs with nothing of ours in the way.
- *  - Redis: a raw ioredis GET of a payload of the same size (default client options, same server);
+ *  - Redis: a raw ioredis GET (default client options, same server) of the very keys the mode reads, so the
+ *    payload sizes and the server's work are the same;
  *  - Postgres: a raw postgres.js prepared primary-key SELECT on the sessions table;
  *  - L1: an in-process Map lookup plus JSON.parse of the same payload (synchronous: the strictest floor).
  * Each floor is run interleaved with the mode it judges (bench/lib/validation-loop.ts), so both see the
@@ -19,14 +20,22 @@ export interface Floors {
   close(): Promise<void>;
 }
 
-export async function openFloors(options: { redisUrl: string; databaseUrl: string; ids: string[]; sequence: Uint32Array; payload: string }): Promise<Floors> {
+export async function openFloors(options: {
+  redisUrl: string;
+  /** The full Redis key of a session id (the app's prefix and key layout). */
+  redisKey: (id: string) => string;
+  databaseUrl: string;
+  ids: string[];
+  sequence: Uint32Array;
+  payload: string;
+}): Promise<Floors> {
   const { ids, sequence, payload } = options;
   const redis = new Redis(options.redisUrl);
-  await redis.set("bench-floor:payload", payload);
+  const keys = ids.map(options.redisKey);
   const sql = postgres(options.databaseUrl, { max: 1, onnotice: () => {} });
   const map = new Map(ids.map((id) => [id, payload]));
   const floors: Floors = {
-    redisGet: () => redis.get("bench-floor:payload"),
+    redisGet: (i) => redis.get(keys[sequence[i]!]!),
     // postgres.js prepares tagged queries by default: this is the prepared-statement round trip.
     postgresSelect: (i) => sql`select * from sessions where id = ${ids[sequence[i]!]!}`,
     mapParse: (i) => JSON.parse(map.get(ids[sequence[i]!]!)!),

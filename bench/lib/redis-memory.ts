@@ -29,3 +29,12 @@ export async function redisBytesPerSession(redisUrl: string, keyPattern: string,
     client.disconnect();
   }
 }
+
+export async function redisKeyExists(redisUrl: string, key: string): Promise<boolean> {
+  const client = new Redis(redisUrl);
+  try {
+    return (await client.exists(key)) === 1;
+  } finally {
+    client.disconnect();
+  }
+}
