@@ -112,7 +112,7 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
     l1: config.session.l1,
     outboxPollMs: overrides.outboxPollMs,
   });
-  const store = createSessionStore(db);
+  const store = createSessionStore(database);
   const sessions = createSessionManager({
     store,
     cache,

@@ -48,6 +48,52 @@ for (const b of backends) {
       expect(ctx?.impersonation).toBeNull();
     });
 
+    it("the Postgres read answers every field as stored, for a plain session and an impersonation", async () => {
+      // The hot read maps array rows by position (lib/session/store.ts): a column out of order shows here.
+      const admin = await createUser(rt.db, { role: "admin" });
+      const target = await createUser(rt.db, { role: "support" });
+      const own = await rt.sessions.createSession(admin.id);
+      const parent = (await rt.sessions.validateUncached(own.sessionId))!;
+      expect(parent).toMatchObject({
+        sessionId: own.sessionId,
+        user: { id: admin.id, email: admin.email, name: admin.name, role: "admin", status: "active" },
+        impersonator: null,
+        impersonation: null,
+      });
+      const [stored] = await rt.db.select().from(sessions).where(sql`${sessions.id} = ${own.sessionId}`);
+      expect(parent.createdAt).toBe(stored!.createdAt.getTime());
+      expect(parent.lastSeenAt).toBe(stored!.lastSeenAt.getTime());
+      expect(parent.lastAuthenticatedAt).toBe(stored!.lastAuthenticatedAt.getTime());
+      expect(parent.expiresAt).toBe(stored!.expiresAt.getTime());
+      expect(parent.absoluteExpiresAt).toBe(stored!.absoluteExpiresAt.getTime());
+      expect(Number.isInteger(parent.expiresAt)).toBe(true);
+
+      const started = await rt.impersonationSessions.begin({
+        parent,
+        targetUserId: target.id,
+        reason: "ticket says the export hangs",
+        ticket: "SUP-42",
+        ttlS: 600,
+        metadata: {},
+        audit: { action: "impersonation.start", actorId: admin.id, subjectId: target.id },
+      });
+      const imp = (await rt.sessions.validateUncached(started.sessionId))!;
+      const [link] = await rt.db.select().from(sessions).where(sql`${sessions.id} = ${started.sessionId}`);
+      expect(imp).toMatchObject({
+        sessionId: started.sessionId,
+        user: { id: target.id, email: target.email, name: target.name, role: "support", status: "active" },
+        impersonator: { id: admin.id, email: admin.email, name: admin.name, role: "admin", status: "active" },
+        impersonation: {
+          reason: "ticket says the export hangs",
+          ticket: "SUP-42",
+          startedAt: link!.createdAt.getTime(),
+          expiresAt: started.expiresAt,
+          parentSessionId: link!.parentSessionId,
+        },
+        absoluteExpiresAt: started.expiresAt,
+      });
+    });
+
     it("treats garbage, truncated and unknown tokens as anonymous", async () => {
       const user = await createUser(rt.db);
       const { token } = await rt.sessions.createSession(user.id);

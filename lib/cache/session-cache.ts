@@ -104,6 +104,11 @@ export class SessionCache {
     return this.client !== null;
   }
 
+  /** False when running on Postgres alone (no Redis, no L1): there is nothing to fill. */
+  get cachesAnything(): boolean {
+    return this.client !== null || this.l1 !== null;
+  }
+
   get l1Enabled(): boolean {
     return this.l1 !== null;
   }

@@ -90,10 +90,17 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
         await single.end({ timeout: 5 });
       }
     },
+    queryArrays(text, params) {
+      logger.count++;
+      return guard.guardQuery(raw.unsafe(text, params as never[], { prepare: true }).values()) as Promise<unknown[][]>;
+    },
     async ping() {
       await guard.guardQuery(raw`select 1`);
     },
-    close: () => raw.end({ timeout: 5 }),
+    close() {
+      guard.dispose();
+      return raw.end({ timeout: 5 });
+    },
   };
 }
 
@@ -121,6 +128,10 @@ async function openPglite(dataDir: string | null): Promise<Database> {
     // One in-process connection, no pool: PGlite runs one query at a time.
     poolStats: () => ({ driver: "pglite", max: 1, inFlight: 0, waiting: 0, peakInFlight: 0, queries: logger.count }),
     withAdvisoryLock: (_key, fn) => fn(db),
+    async queryArrays(text, params) {
+      logger.count++;
+      return (await client.query<unknown[]>(text, params, { rowMode: "array" })).rows;
+    },
     async ping() {
       await client.query("select 1");
     },

@@ -7,7 +7,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PrivatePostgres, probePrivatePostgres } from "@/test/support/private-postgres";
 import { openDatabase } from "./client";
-import { DatabaseUnavailableError, isConnectionError } from "./pool-guard";
+import { DatabaseUnavailableError, isConnectionError, PoolGuard } from "./pool-guard";
 import type { Database } from "./types";
 
 describe("isConnectionError", () => {
@@ -18,6 +18,57 @@ describe("isConnectionError", () => {
   it("does not count query errors (syntax, constraint, cancellation) as connection trouble", () => {
     for (const code of ["42601", "23505", "57014", "22012", undefined]) expect(isConnectionError({ code })).toBe(false);
     expect(isConnectionError(null)).toBe(false);
+  });
+});
+
+/** A stand-in for a postgres.js query that the server never answers until it is cancelled. */
+function hangingQuery() {
+  let reject!: (e: unknown) => void;
+  const query = Object.assign(new Promise((_, r) => (reject = r)), {
+    cancelled: 0,
+    cancel() {
+      query.cancelled++;
+      reject(Object.assign(new Error("canceling statement due to user request"), { code: "57014" }));
+    },
+  });
+  return query;
+}
+
+describe("pool guard deadline", () => {
+  it("cancels a query still unanswered after its deadline, exactly once, and leaves fast ones alone", async () => {
+    const guard = new PoolGuard({ deadlineMs: 40 });
+    try {
+      const stuck = guard.guardQuery(hangingQuery());
+      const fast = guard.guardQuery(
+        Object.assign(Promise.resolve("row"), {
+          cancel: () => {
+            throw new Error("must not cancel");
+          },
+        }),
+      );
+      expect(await fast).toBe("row");
+      await expect(stuck).rejects.toMatchObject({ code: "57014" });
+      expect(stuck.cancelled).toBe(1);
+      // A cancellation is a query error, not a lost connection: the pool stays open.
+      expect(guard.isDown).toBe(false);
+      expect(guard.inFlight).toBe(0);
+    } finally {
+      guard.dispose();
+    }
+  });
+
+  it("keeps enforcing deadlines after the sweeper went idle", async () => {
+    const guard = new PoolGuard({ deadlineMs: 40 });
+    try {
+      await expect(guard.guardQuery(hangingQuery())).rejects.toMatchObject({ code: "57014" });
+      // Idle for several sweeper periods: the sweeper stops itself, and the next query must restart it.
+      await new Promise((r) => setTimeout(r, 120));
+      const again = guard.guardQuery(hangingQuery());
+      await expect(again).rejects.toMatchObject({ code: "57014" });
+      expect(again.cancelled).toBe(1);
+    } finally {
+      guard.dispose();
+    }
   });
 });
 

@@ -28,6 +28,12 @@ export interface Database {
    * (on PGlite, with its single connection, simply runs it).
    */
   withAdvisoryLock<T>(key: number, fn: (db: Db) => Promise<T>): Promise<T>;
+  /**
+   * The hot path's read, below drizzle: a prepared statement (where the driver prepares) whose rows come
+   * back as arrays of driver values. Timestamps may be `Date` (PGlite) or text (postgres.js, whose date
+   * parsing drizzle turns off). Counted in queryCount like drizzle's queries.
+   */
+  queryArrays(text: string, params: unknown[]): Promise<unknown[][]>;
   /** A cheap round trip for readiness checks. */
   ping(): Promise<void>;
   close(): Promise<void>;

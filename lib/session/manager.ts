@@ -139,7 +139,8 @@ export function createSessionManager(deps: SessionManagerDeps) {
       latency.l1.observe((performance.now() - started) / 1000);
       return result;
     }
-    const fromRedis = await cache.getRedis(id);
+    // Without a Redis tier, skip the call: an async no-op still costs a microtask on every miss.
+    const fromRedis = cache.redisEnabled ? await cache.getRedis(id) : undefined;
     if (fromRedis && isContextLive(fromRedis, now)) {
       metrics.pending.redisHits++;
       const result = refreshDue(fromRedis, now) ? await refresh(fromRedis, now) : fromRedis;
@@ -151,7 +152,7 @@ export function createSessionManager(deps: SessionManagerDeps) {
     metrics.cacheMisses.inc();
     const readStartedAt = Date.now(); // wall clock: the fill guard measures real elapsed time
     const context = await validateUncached(id, now);
-    if (context) await cache.fill(context, cacheTtlMs(context, now), readStartedAt, { skipRedis: fromRedis === undefined });
+    if (context && cache.cachesAnything) await cache.fill(context, cacheTtlMs(context, now), readStartedAt, { skipRedis: fromRedis === undefined });
     latency.postgres.observe((performance.now() - started) / 1000);
     return context;
   }

@@ -9,13 +9,21 @@ import { and, eq, gt, inArray, isNotNull, isNull, lt, ne, or, sql } from "drizzl
 import { alias } from "drizzle-orm/pg-core";
 import { recordAuditEvent, type AuditEventInput } from "../audit/audit";
 import { sessions, users } from "../db/schema";
-import type { Db } from "../db/types";
+import type { UserRole, UserStatus } from "../db/schema";
+import type { Database, Db } from "../db/types";
 import type { SessionContext, SessionMetadata } from "./types";
 
 const impersonators = alias(users, "impersonator");
 const IMPERSONATION_GRACE_MS = 24 * 3600 * 1000;
 
-function buildLoadContext(db: Db) {
+/**
+ * The validation read: sessions joined with the effective user and, for an impersonation, the true one.
+ * Written with drizzle's builder (one source of truth for names and types) but run below drizzle, as a
+ * prepared statement returning array rows: drizzle's prepared execute and row mapping cost ~20 µs per call
+ * here, a fifth of the round trip, on the path every cache miss takes. The columns come back in the order
+ * of this selection (drizzle emits them in key order), which `toContext` destructures.
+ */
+function loadContextSql(db: Db): string {
   return db
     .select({
       id: sessions.id,
@@ -42,34 +50,41 @@ function buildLoadContext(db: Db) {
     .innerJoin(users, eq(users.id, sessions.userId))
     .leftJoin(impersonators, eq(impersonators.id, sessions.impersonatorId))
     .where(eq(sessions.id, sql.placeholder("id")))
-    .prepare("session_load_context");
+    .toSQL().sql;
 }
 
-type ContextRow = Awaited<ReturnType<ReturnType<typeof buildLoadContext>["execute"]>>[number];
+/** A timestamptz as the driver returns it: `Date` (PGlite) or text such as "2026-11-30 03:22:22.123+00" (postgres.js). */
+function toMs(value: unknown): number {
+  return value instanceof Date ? value.getTime() : Date.parse(value as string);
+}
 
-function toContext(row: ContextRow): SessionContext {
-  const impersonating = row.impersonatorId !== null && row.parentSessionId !== null;
+type Text = string | null;
+
+function toContext(row: unknown[]): SessionContext {
+  const [id, userId, impersonatorId, parentSessionId, reason, ticket, createdAt, lastSeenAt, lastAuthenticatedAt, expiresAt, absoluteExpiresAt] = row as [
+    string, string, Text, Text, Text, Text, unknown, unknown, unknown, unknown, unknown,
+  ];
+  const [userEmail, userName, userRole, userStatus, impEmail, impName, impRole, impStatus] = row.slice(11) as [
+    string, string, UserRole, UserStatus, Text, Text, UserRole | null, UserStatus | null,
+  ];
+  const impersonating = impersonatorId !== null && parentSessionId !== null;
+  const absoluteExpiresAtMs = toMs(absoluteExpiresAt);
+  const createdAtMs = toMs(createdAt);
   return {
-    sessionId: row.id,
-    user: { id: row.userId, email: row.userEmail, name: row.userName, role: row.userRole, status: row.userStatus },
+    sessionId: id,
+    user: { id: userId, email: userEmail, name: userName, role: userRole, status: userStatus },
     impersonator:
-      impersonating && row.impEmail
-        ? { id: row.impersonatorId!, email: row.impEmail, name: row.impName!, role: row.impRole!, status: row.impStatus! }
+      impersonating && impEmail
+        ? { id: impersonatorId, email: impEmail, name: impName!, role: impRole!, status: impStatus! }
         : null,
     impersonation: impersonating
-      ? {
-          reason: row.reason ?? "",
-          ticket: row.ticket,
-          startedAt: row.createdAt.getTime(),
-          expiresAt: row.absoluteExpiresAt.getTime(),
-          parentSessionId: row.parentSessionId!,
-        }
+      ? { reason: reason ?? "", ticket, startedAt: createdAtMs, expiresAt: absoluteExpiresAtMs, parentSessionId }
       : null,
-    createdAt: row.createdAt.getTime(),
-    lastSeenAt: row.lastSeenAt.getTime(),
-    lastAuthenticatedAt: row.lastAuthenticatedAt.getTime(),
-    expiresAt: row.expiresAt.getTime(),
-    absoluteExpiresAt: row.absoluteExpiresAt.getTime(),
+    createdAt: createdAtMs,
+    lastSeenAt: toMs(lastSeenAt),
+    lastAuthenticatedAt: toMs(lastAuthenticatedAt),
+    expiresAt: toMs(expiresAt),
+    absoluteExpiresAt: absoluteExpiresAtMs,
   };
 }
 
@@ -99,12 +114,13 @@ export interface UserSessionListItem {
 
 export type SessionStore = ReturnType<typeof createSessionStore>;
 
-export function createSessionStore(db: Db) {
-  const loadContext = buildLoadContext(db);
+export function createSessionStore(database: Pick<Database, "db" | "queryArrays">) {
+  const { db } = database;
+  const loadSql = loadContextSql(db);
 
   return {
     async load(id: string): Promise<SessionContext | null> {
-      const [row] = await loadContext.execute({ id });
+      const [row] = await database.queryArrays(loadSql, [id]);
       return row ? toContext(row) : null;
     },
 
