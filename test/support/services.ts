@@ -27,12 +27,17 @@ function unavailable(name: string, url: string, why: string): ServiceProbe {
   return { ok: false, url, why };
 }
 
+/** Empty counts as unset, as in lib/config (a `.env` line such as `DATABASE_URL=` means "not given"). */
+function firstSet(...values: (string | undefined)[]): string | undefined {
+  return values.find((v) => v !== undefined && v.trim() !== "");
+}
+
 export function postgresAdminUrl(): string {
-  return process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+  return firstSet(process.env.TEST_DATABASE_URL, process.env.DATABASE_URL) ?? "postgres://postgres@127.0.0.1:5432/test";
 }
 
 export function sharedRedisUrl(): string {
-  return process.env.TEST_REDIS_URL ?? process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+  return firstSet(process.env.TEST_REDIS_URL, process.env.REDIS_URL) ?? "redis://127.0.0.1:6379";
 }
 
 let pgProbe: Promise<ServiceProbe> | undefined;
