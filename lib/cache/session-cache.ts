@@ -8,10 +8,16 @@
  *    read Postgres just before the revocation cannot write the stale context after it);
  *  - an invalidation that cannot reach Redis goes to the Postgres outbox and trips the breaker; Redis is
  *    trusted again only after a probe has replayed the outbox.
+ * Two reasons for the breaker to be open are told apart. Redis being slow or failing (timeouts) says
+ * nothing about its contents: once it answers again it may be trusted as before, even while Postgres is
+ * down (then nobody can revoke, so the outbox cannot have grown), and cached sessions keep working through
+ * a Postgres outage. Distrust (startup, a dropped connection, a lost invalidation, another instance's
+ * outbox entries) needs the outbox replayed, so Postgres must be up to close the breaker.
  */
 import { LRUCache } from "lru-cache";
 import type { RedisConfig } from "../config";
 import type { Logger } from "../observability/logger";
+import { isDatabaseUnreachable } from "../db/pool-guard";
 import { getMetrics } from "../observability/metrics";
 import type { SessionContext } from "../session/types";
 import { CircuitBreaker } from "./breaker";
@@ -58,6 +64,10 @@ export class SessionCache {
   private readonly l1: LRUCache<string, SessionContext> | null;
   /** In-process tombstones, mirroring Redis's: recently invalidated ids that no fill may cache again. */
   private readonly localTombstones = new LRUCache<string, true>({ max: 100_000, ttl: TOMBSTONE_TTL_MS });
+  /** Set by every distrust event; cleared only by a probe that replayed the outbox. */
+  private replayRequired = true;
+  /** Invalidations that reached neither Redis nor the outbox (both were down): deleted by the next probe. */
+  private readonly unqueued = new Set<string>();
   private subscriber: RedisClient | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
   private readonly channel: string;
@@ -88,8 +98,8 @@ export class SessionCache {
       },
     });
     // Redis is not trusted until the outbox has been replayed once (startup), nor after any disconnect.
-    this.breaker.trip();
-    client.on("close", () => this.breaker?.trip());
+    this.distrust();
+    client.on("close", () => this.distrust());
     client.on("ready", () => void this.breaker?.probeNow());
     if (client.status === "ready") void this.breaker.probeNow();
     if (this.l1) this.subscribe(client);
@@ -175,10 +185,23 @@ export class SessionCache {
         this.noteFailure(error);
       }
     }
-    // Redis did not take the delete: remember it in Postgres and stop trusting Redis until it is replayed.
-    await this.options.outbox.enqueue(ids);
-    this.breaker!.trip();
+    // Redis did not take the delete: stop trusting Redis, then remember the delete in Postgres for the probe.
+    this.distrust();
+    try {
+      await this.options.outbox.enqueue(ids);
+    } catch (error) {
+      // Postgres failed too (the revocation itself was committed just before): keep the ids in memory so
+      // the probe deletes them before Redis is trusted again.
+      for (const id of ids) this.unqueued.add(id);
+      throw error;
+    }
     this.metrics.outboxDepth.set(await this.options.outbox.depth().catch(() => ids.length));
+  }
+
+  /** Redis's contents may be stale: only a probe that has replayed the outbox may close the breaker again. */
+  private distrust(): void {
+    this.replayRequired = true;
+    this.breaker?.trip();
   }
 
   /** Drops sessions from L1 and remembers them as tombstoned in this process, so an in-flight fill cannot re-add them. */
@@ -213,6 +236,33 @@ export class SessionCache {
   /** The breaker's probe: Redis answers, and every invalidation missed during the outage has been applied. */
   private async probe(): Promise<void> {
     await this.client!.ping();
+    if (this.unqueued.size > 0) {
+      const ids = [...this.unqueued];
+      await this.deleteInRedis(ids);
+      for (const id of ids) this.unqueued.delete(id);
+    }
+    // Cleared first: a distrust event while the replay runs sets it again (and the breaker's generation
+    // check keeps this probe from closing).
+    const required = this.replayRequired;
+    this.replayRequired = false;
+    try {
+      await this.replayOutbox();
+    } catch (error) {
+      // Opened only by Redis failures, and Postgres is down: no revocation can happen without Postgres, so
+      // nothing can have been queued since the outbox was last seen empty (the poll reads it every
+      // outboxPollMs in every breaker state, and an entry there sets replayRequired). Redis is then as
+      // trustworthy as before it failed, with the same cross-instance window as a closed breaker.
+      if (required || !isDatabaseUnreachable(error)) {
+        this.replayRequired ||= required;
+        throw error;
+      }
+    }
+    // L1 copies may have missed invalidation messages while Redis was away.
+    this.l1?.clear();
+    await this.publish("*");
+  }
+
+  private async replayOutbox(): Promise<void> {
     for (;;) {
       const batch = await this.options.outbox.peek(500);
       if (batch.length === 0) break;
@@ -220,20 +270,23 @@ export class SessionCache {
       await this.options.outbox.remove(batch);
     }
     this.metrics.outboxDepth.set(0);
-    // L1 copies may have missed invalidation messages while Redis was away.
-    this.l1?.clear();
-    await this.publish("*");
   }
 
-  /** Another instance may have queued invalidations we did not see; apply them before trusting Redis. */
+  /**
+   * Another instance may have queued invalidations we did not see; apply them before trusting Redis.
+   * Runs in every breaker state, so that "the outbox was empty" is never older than one interval.
+   */
   private async pollOutbox(): Promise<void> {
-    if (this.breaker?.current !== "closed") return;
     try {
       const depth = await this.options.outbox.depth();
       this.metrics.outboxDepth.set(depth);
-      if (depth > 0) {
-        this.breaker.trip();
+      if (depth === 0) return;
+      if (this.breaker?.current === "closed") {
+        this.distrust();
         await this.breaker.probeNow();
+      } else {
+        // Already open: the next probe must replay it (and may not close while Postgres is away).
+        this.replayRequired = true;
       }
     } catch {
       // Postgres unreachable: nothing to learn now.

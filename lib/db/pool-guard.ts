@@ -36,6 +36,14 @@ export function isConnectionError(error: unknown): boolean {
   return CONNECTION_ERRORS.has((error as { code?: string } | null)?.code ?? "");
 }
 
+/** Postgres could not be reached for this error (drizzle wraps driver errors: their causes are followed). */
+export function isDatabaseUnreachable(error: unknown): boolean {
+  for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof DatabaseUnavailableError || isConnectionError(e)) return true;
+  }
+  return false;
+}
+
 /** Thrown without touching the pool while Postgres is known to be unreachable (lib/next maps it to 503). */
 export class DatabaseUnavailableError extends Error {
   readonly code = "DATABASE_UNAVAILABLE";

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { NextResponse, type NextRequest } from "next/server";
 import type { z } from "zod";
 import { getConfig } from "../config";
+import { isDatabaseUnreachable } from "../db/pool-guard";
 import { AppError, ERRORS, type ErrorCode, type Result } from "../errors";
 import { mayImpersonateAnyone } from "../impersonation/policy";
 import { createLogger } from "../observability/logger";
@@ -33,12 +34,12 @@ export interface ApiContext {
 }
 
 /** Postgres unreachable or shutting down: a clean 503, not a 500. */
+/** Postgres unreachable, overloaded or too slow: a 503 the client may retry, not a 500. */
 function isDatabaseUnavailable(error: unknown): boolean {
+  if (isDatabaseUnreachable(error)) return true;
   const e = error as { code?: string; message?: string; cause?: unknown };
-  const code = e?.code ?? "";
-  if (["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "CONNECT_TIMEOUT", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "57P01", "57P02", "57P03", "53300", "57014", "08006", "08001", "08003", "08004"].includes(code)) {
-    return true;
-  }
+  // Beyond lost connections: too many connections, a cancelled (timed-out) statement, a server going down.
+  if (["CONNECTION_ENDED", "53300", "57014"].includes(e?.code ?? "")) return true;
   if (/connect|connection|terminat|shutting down|timeout/i.test(e?.message ?? "")) return true;
   return e?.cause ? isDatabaseUnavailable(e.cause) : false;
 }

@@ -16,6 +16,10 @@ export interface TestRuntimeOptions {
   redisUrl?: string;
   env?: Record<string, string>;
   start?: number;
+  /** A database of the caller's (e.g. on a private cluster the test stops); else a scratch one. */
+  databaseUrl?: string;
+  /** The cross-instance outbox poll; off by default so that query counts are exact. */
+  outboxPollMs?: number;
 }
 
 export interface TestRuntime extends Runtime {
@@ -30,7 +34,7 @@ export function testConfig(env: Record<string, string> = {}): AppConfig {
 }
 
 export async function createTestRuntime(options: TestRuntimeOptions): Promise<TestRuntime> {
-  const scratch = options.backend === "postgres" ? await createScratchDatabase() : null;
+  const scratch = options.backend === "postgres" && !options.databaseUrl ? await createScratchDatabase() : null;
   const env: Record<string, string> = { ...(options.env ?? {}) };
   if (options.redisUrl) {
     env.REDIS_URL = options.redisUrl;
@@ -38,12 +42,12 @@ export async function createTestRuntime(options: TestRuntimeOptions): Promise<Te
     env.REDIS_KEY_PREFIX = `t${randomBytes(4).toString("hex")}:`;
   }
   const config = testConfig(env);
-  const database = await openDatabase({ url: scratch?.url, pgliteDir: null, poolMax: 5 });
+  const database = await openDatabase({ url: options.databaseUrl ?? scratch?.url, pgliteDir: null, poolMax: 5 });
   await migrateDatabase(database);
   const clock = manualClock(options.start ?? Date.parse("2026-01-01T00:00:00Z"));
   const logger = createLogger("silent");
   const redis = config.redis ? createRedisClient(config.redis, logger) : null;
-  const runtime = await createRuntime(config, { database, redis, clock, logger, skipStartupTasks: true, outboxPollMs: 0 });
+  const runtime = await createRuntime(config, { database, redis, clock, logger, skipStartupTasks: true, outboxPollMs: options.outboxPollMs ?? 0 });
   return Object.assign(runtime, {
     clock,
     async dispose() {
