@@ -73,10 +73,7 @@ describe.skipIf(!available)("Redis breaker during a Postgres outage", () => {
   /** Postgres comes back; the pool's first queries may still fail on dead connections. */
   async function postgresBack(rt: TestRuntime) {
     await pg.start();
-    await eventually(async () => {
-      await rt.database.ping();
-      return true;
-    }, 15_000);
+    await eventually(() => rt.database.ping().then(() => true, () => false), 15_000);
   }
 
   it("closes a breaker opened by Redis timeouts while Postgres is down: cached sessions keep working", async () => {
@@ -88,8 +85,8 @@ describe.skipIf(!available)("Redis breaker during a Postgres outage", () => {
     await openBreakerByTimeout(rt, redis, cached.token);
 
     await pg.stop();
-    await rt.cache.breaker!.probeNow();
-    expect(rt.cache.breaker!.current).toBe("closed");
+    // Probes until one gets past the Redis ping (its 50 ms timeout can lose a race with a busy machine).
+    await waitUntilRedisTrusted(rt);
 
     const q = rt.database.queryCount();
     expect((await rt.sessions.validateSessionWithCache(cached.token))?.user.id).toBe(user.id);
@@ -98,7 +95,7 @@ describe.skipIf(!available)("Redis breaker during a Postgres outage", () => {
     await expect(rt.sessions.validateSessionWithCache(notCached.token)).rejects.toThrow();
 
     await postgresBack(rt);
-    expect((await rt.sessions.validateSessionWithCache(notCached.token))?.user.id).toBe(user.id);
+    await eventually(async () => (await rt.sessions.validateSessionWithCache(notCached.token).catch(() => null))?.user.id === user.id, 15_000);
   });
 
   it("keeps a breaker open while Postgres is down when a revocation waits in the outbox, and never serves it", async () => {
@@ -113,7 +110,8 @@ describe.skipIf(!available)("Redis breaker during a Postgres outage", () => {
     expect(await inspector.exists(dataKeyOf(prefix, revoked.sessionId))).toBe(true);
 
     await pg.stop();
-    await rt.cache.breaker!.probeNow();
+    // Several probes, so that at least one gets past the Redis ping on a busy machine: none may close.
+    for (let i = 0; i < 3; i++) await rt.cache.breaker!.probeNow();
     expect(rt.cache.breaker!.current).not.toBe("closed");
     // The stale context is still in Redis, and is not served: without Postgres there is no answer at all.
     expect(await inspector.exists(dataKeyOf(prefix, revoked.sessionId))).toBe(true);
@@ -139,7 +137,8 @@ describe.skipIf(!available)("Redis breaker during a Postgres outage", () => {
     await eventually(async () => (await getMetrics().outboxDepth.get()).values[0]?.value === 1, 10_000, 25);
 
     await pg.stop();
-    await rt.cache.breaker!.probeNow();
+    // Several probes, so that at least one gets past the Redis ping on a busy machine: none may close.
+    for (let i = 0; i < 3; i++) await rt.cache.breaker!.probeNow();
     expect(rt.cache.breaker!.current).not.toBe("closed");
     expect(await inspector.exists(dataKeyOf(prefix, other.sessionId))).toBe(true);
     await expect(rt.sessions.validateSessionWithCache(other.token)).rejects.toThrow();
@@ -163,8 +162,10 @@ describe.skipIf(!available)("Redis breaker during a Postgres outage", () => {
     expect(await inspector.exists(dataKeyOf(prefix, s.sessionId))).toBe(true);
 
     // The probe deletes it from Redis even though it cannot replay the outbox (and stays open: distrusted).
-    await rt.cache.breaker!.probeNow();
-    expect(await inspector.exists(dataKeyOf(prefix, s.sessionId))).toBe(false);
+    await eventually(async () => {
+      await rt.cache.breaker!.probeNow();
+      return !(await inspector.exists(dataKeyOf(prefix, s.sessionId)));
+    }, 10_000);
     expect(rt.cache.breaker!.current).not.toBe("closed");
 
     await postgresBack(rt);
