@@ -106,9 +106,13 @@ export class PoolGuard {
 
   /** Stops the sweeper (shutdown); queries still in flight keep running without a deadline. */
   dispose(): void {
+    this.stopSweeper();
+    this.admitted.clear();
+  }
+
+  private stopSweeper(): void {
     if (this.sweeper) clearInterval(this.sweeper);
     this.sweeper = null;
-    this.admitted.clear();
   }
 
   private run<T>(start: () => PromiseLike<T>, cancel: () => unknown): Promise<T> {
@@ -145,7 +149,7 @@ export class PoolGuard {
     const { deadlineMs } = this.options;
     this.sweeper = setInterval(() => {
       // Stops itself when idle, so a quiet process holds no timer; the next query starts it again.
-      if (this.admitted.size === 0) return this.dispose();
+      if (this.admitted.size === 0) return this.stopSweeper();
       const cutoff = performance.now() - deadlineMs;
       for (const entry of this.admitted) {
         if (entry.startedAt > cutoff) continue;

@@ -33,7 +33,6 @@ export interface ApiContext {
   params: Record<string, string>;
 }
 
-/** Postgres unreachable or shutting down: a clean 503, not a 500. */
 /** Postgres unreachable, overloaded or too slow: a 503 the client may retry, not a 500. */
 function isDatabaseUnavailable(error: unknown): boolean {
   if (isDatabaseUnreachable(error)) return true;

@@ -8,8 +8,7 @@
 import { and, eq, gt, inArray, isNotNull, isNull, lt, ne, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { recordAuditEvent, type AuditEventInput } from "../audit/audit";
-import { sessions, users } from "../db/schema";
-import type { UserRole, UserStatus } from "../db/schema";
+import { sessions, users, type UserRole, type UserStatus } from "../db/schema";
 import type { Database, Db } from "../db/types";
 import type { SessionContext, SessionMetadata } from "./types";
 
@@ -61,11 +60,16 @@ function toMs(value: unknown): number {
 type Text = string | null;
 
 function toContext(row: unknown[]): SessionContext {
-  const [id, userId, impersonatorId, parentSessionId, reason, ticket, createdAt, lastSeenAt, lastAuthenticatedAt, expiresAt, absoluteExpiresAt] = row as [
-    string, string, Text, Text, Text, Text, unknown, unknown, unknown, unknown, unknown,
-  ];
-  const [userEmail, userName, userRole, userStatus, impEmail, impName, impRole, impStatus] = row.slice(11) as [
-    string, string, UserRole, UserStatus, Text, Text, UserRole | null, UserStatus | null,
+  const [
+    id, userId, impersonatorId, parentSessionId, reason, ticket,
+    createdAt, lastSeenAt, lastAuthenticatedAt, expiresAt, absoluteExpiresAt,
+    userEmail, userName, userRole, userStatus,
+    impEmail, impName, impRole, impStatus,
+  ] = row as [
+    string, string, Text, Text, Text, Text,
+    unknown, unknown, unknown, unknown, unknown,
+    string, string, UserRole, UserStatus,
+    Text, Text, UserRole | null, UserStatus | null,
   ];
   const impersonating = impersonatorId !== null && parentSessionId !== null;
   const absoluteExpiresAtMs = toMs(absoluteExpiresAt);
