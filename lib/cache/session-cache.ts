@@ -9,15 +9,14 @@
  *  - an invalidation that cannot reach Redis goes to the Postgres outbox and trips the breaker; Redis is
  *    trusted again only after a probe has replayed the outbox.
  * Two reasons for the breaker to be open are told apart. Redis being slow or failing (timeouts) says
- * nothing about its contents: once it answers again it may be trusted as before, even while Postgres is
- * down (then nobody can revoke, so the outbox cannot have grown), and cached sessions keep working through
- * a Postgres outage. Distrust (startup, a dropped connection, a lost invalidation, another instance's
- * outbox entries) needs the outbox replayed, so Postgres must be up to close the breaker.
+ * nothing about its contents: once it answers a ping it is trusted as before, without reading Postgres, so
+ * cached sessions keep working through a Postgres outage or hang. Distrust (startup, a dropped connection,
+ * a lost invalidation, another instance's outbox entries) needs the outbox replayed, so Postgres must be
+ * up to close the breaker.
  */
 import { LRUCache } from "lru-cache";
 import type { RedisConfig } from "../config";
 import type { Logger } from "../observability/logger";
-import { isDatabaseUnreachable } from "../db/pool-guard";
 import { getMetrics } from "../observability/metrics";
 import type { SessionContext } from "../session/types";
 import { CircuitBreaker } from "./breaker";
@@ -241,19 +240,19 @@ export class SessionCache {
       await this.deleteInRedis(ids);
       for (const id of ids) this.unqueued.delete(id);
     }
-    // Cleared first: a distrust event while the replay runs sets it again (and the breaker's generation
-    // check keeps this probe from closing).
-    const required = this.replayRequired;
-    this.replayRequired = false;
-    try {
-      await this.replayOutbox();
-    } catch (error) {
-      // Opened only by Redis failures, and Postgres is down: no revocation can happen without Postgres, so
-      // nothing can have been queued since the outbox was last seen empty (the poll reads it every
-      // outboxPollMs in every breaker state, and an entry there sets replayRequired). Redis is then as
-      // trustworthy as before it failed, with the same cross-instance window as a closed breaker.
-      if (required || !isDatabaseUnreachable(error)) {
-        this.replayRequired ||= required;
+    // Opened by Redis failures alone: no invalidation was lost (each one that missed Redis set
+    // replayRequired, and so does the poll on finding another instance's), so Redis is as trustworthy as
+    // before it failed and the probe does not touch Postgres. A Postgres read here would hold the breaker
+    // half-open, with every cached session sent to Postgres, for as long as Postgres takes to answer: during
+    // a Postgres outage or hang, that is the whole outage.
+    if (this.replayRequired) {
+      // Cleared first: a distrust event while the replay runs sets it again (and the breaker's generation
+      // check keeps this probe from closing).
+      this.replayRequired = false;
+      try {
+        await this.replayOutbox();
+      } catch (error) {
+        this.replayRequired = true;
         throw error;
       }
     }
@@ -281,13 +280,16 @@ export class SessionCache {
       const depth = await this.options.outbox.depth();
       this.metrics.outboxDepth.set(depth);
       if (depth === 0) return;
-      if (this.breaker?.current === "closed") {
-        this.distrust();
-        await this.breaker.probeNow();
-      } else {
-        // Already open: the next probe must replay it (and may not close while Postgres is away).
+      const state = this.breaker!.current;
+      // Open: the next probe will replay it (and cannot close while Postgres is away). Left as is, so
+      // that polling does not keep pushing the probe back.
+      if (state === "open") {
         this.replayRequired = true;
+        return;
       }
+      // Half-open: the probe running now may have skipped the replay; the trip keeps it from closing.
+      this.distrust();
+      if (state === "closed") await this.breaker!.probeNow();
     } catch {
       // Postgres unreachable: nothing to learn now.
     }

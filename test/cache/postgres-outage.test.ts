@@ -10,6 +10,7 @@
  * These tests prove both halves, and that a revoked session is never served either way.
  */
 import { eq } from "drizzle-orm";
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, beforeAll, afterAll, describe, expect, it } from "vitest";
 import { createPostgresOutbox } from "@/lib/cache/outbox";
 import { sessions } from "@/lib/db/schema";
@@ -36,6 +37,7 @@ describe.skipIf(!available)("Redis breaker during a Postgres outage", () => {
   afterAll(async () => pg?.destroy());
   afterEach(async () => {
     redis?.resume();
+    pg.thaw();
     if (!pg.isRunning) await pg.start();
     await inspector?.close();
     await rt?.dispose();
@@ -96,6 +98,29 @@ describe.skipIf(!available)("Redis breaker during a Postgres outage", () => {
 
     await postgresBack(rt);
     await eventually(async () => (await rt.sessions.validateSessionWithCache(notCached.token).catch(() => null))?.user.id === user.id, 15_000);
+  });
+
+  it("closes a breaker opened by Redis timeouts while Postgres hangs: the probe never waits on a Postgres that answers nothing", async () => {
+    const { rt, redis } = await start();
+    const user = await createUser(rt.db);
+    const cached = await rt.sessions.createSession(user.id);
+    await rt.sessions.validateSessionWithCache(cached.token);
+    await openBreakerByTimeout(rt, redis, cached.token);
+
+    // Frozen, not stopped: connections are accepted and never answered, so a probe that read the outbox
+    // would hold the breaker half-open until the query deadline (6 s) and then fail (the CI run of
+    // 2026-11-30 that saw 0 cached answers through a Postgres outage).
+    pg.freeze();
+    const breaker = rt.cache.breaker!;
+    for (let attempt = 0; attempt < 5 && breaker.current !== "closed"; attempt++) {
+      // Bounded: a probe stuck on Postgres must fail this test, not hang it.
+      await Promise.race([breaker.probeNow(), sleep(1500)]);
+    }
+    expect(breaker.current).toBe("closed");
+    const q = rt.database.queryCount();
+    expect((await rt.sessions.validateSessionWithCache(cached.token))?.user.id).toBe(user.id);
+    expect(rt.database.queryCount() - q).toBe(0);
+    pg.thaw();
   });
 
   it("keeps a breaker open while Postgres is down when a revocation waits in the outbox, and never serves it", async () => {

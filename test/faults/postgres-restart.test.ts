@@ -68,6 +68,12 @@ describe.skipIf(!available)("fault: Postgres restarted", () => {
       250,
     ).then(() => true, () => false);
 
+    // Why a run had no cached answers, if it had none: the breaker's moves are in the server's log.
+    const breakerMoves = stack.server
+      .output()
+      .split("\n")
+      .filter((line) => line.includes('"msg":"redis breaker"'))
+      .map((line) => /"to":"([a-z-]+)"/.exec(line)?.[1] ?? "?");
     const pass = summary.failures === 0 && recoveredFailures === 0 && recovered.length > 50 && serverAlive && healthRecovered;
     recordRow({
       fault: "Postgres restarted",
@@ -75,7 +81,7 @@ describe.skipIf(!available)("fault: Postgres restarted", () => {
       failures: summary.failures + recoveredFailures,
       dataLost: "0 sessions lost",
       verdict: pass ? "pass" : "fail",
-      notes: `50 connections; ${JSON.stringify(summary.byStatus)}; ${OUTAGE_MS / 1000} s outage: ${during.filter((s) => s.status === 503).length} clean 503, ${during.filter((s) => s.status === 200).length} cached 200; ${recovered.length} requests after recovery, ${recoveredFailures} failed; server alive: ${serverAlive}; health ok again: ${healthRecovered}`,
+      notes: `50 connections; ${JSON.stringify(summary.byStatus)}; ${OUTAGE_MS / 1000} s outage: ${during.filter((s) => s.status === 503).length} clean 503, ${during.filter((s) => s.status === 200).length} cached 200; ${recovered.length} requests after recovery, ${recoveredFailures} failed; server alive: ${serverAlive}; health ok again: ${healthRecovered}; breaker: ${breakerMoves.join(">") || "closed throughout"}`,
     });
     expect(Object.keys(summary.byStatus).filter((k) => k !== "200" && k !== "503 SERVICE_UNAVAILABLE")).toEqual([]);
     expect(during.some((s) => s.status === 503)).toBe(true);

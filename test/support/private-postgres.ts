@@ -56,7 +56,10 @@ export class PrivatePostgres {
   private readonly dir: string;
   private readonly dataDir: string;
   private running = false;
-  private readonly onExit = () => this.run("pg_ctl", ["-D", this.dataDir, "-m", "immediate", "stop"]);
+  private readonly onExit = () => {
+    this.thaw();
+    this.run("pg_ctl", ["-D", this.dataDir, "-m", "immediate", "stop"]);
+  };
 
   private constructor(
     private readonly bin: string,
@@ -119,9 +122,38 @@ export class PrivatePostgres {
     this.running = true;
   }
 
+  /**
+   * SIGSTOP to the postmaster and every backend: the server still accepts TCP connections (the kernel's
+   * backlog) but answers nothing, like a hung host or a black-holed network. thaw() undoes it.
+   */
+  freeze(): void {
+    this.signalCluster("SIGSTOP");
+  }
+
+  thaw(): void {
+    this.signalCluster("SIGCONT");
+  }
+
+  private signalCluster(signal: "SIGSTOP" | "SIGCONT"): void {
+    const pidFile = path.join(this.dataDir, "postmaster.pid");
+    if (!existsSync(pidFile)) return;
+    const postmaster = Number(readFileSync(pidFile, "utf8").split("\n")[0]);
+    const children = spawnSync("pgrep", ["-P", String(postmaster)], { encoding: "utf8" }).stdout.split("\n").filter(Boolean).map(Number);
+    // Children first on stop (none can notice a stopped parent), parent first on continue.
+    const order = signal === "SIGSTOP" ? [...children, postmaster] : [postmaster, ...children];
+    for (const pid of order) {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // exited meanwhile
+      }
+    }
+  }
+
   /** Stops the cluster and deletes its folder. */
   async destroy(): Promise<void> {
     process.off("exit", this.onExit);
+    this.thaw();
     if (this.running) await this.stop().catch(() => {});
     rmSync(this.dir, { recursive: true, force: true });
   }
