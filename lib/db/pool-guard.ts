@@ -44,6 +44,18 @@ export function isDatabaseUnreachable(error: unknown): boolean {
   return false;
 }
 
+/**
+ * Postgres unreachable, overloaded or too slow: the caller may retry later (the API answers 503, not 500).
+ * Wider than isDatabaseUnreachable: too many connections, a cancelled (timed-out) statement, a server going down.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (isDatabaseUnreachable(error)) return true;
+  const e = error as { code?: string; message?: string; cause?: unknown };
+  if (["CONNECTION_ENDED", "53300", "57014"].includes(e?.code ?? "")) return true;
+  if (/connect|connection|terminat|shutting down|timeout/i.test(e?.message ?? "")) return true;
+  return e?.cause ? isDatabaseUnavailable(e.cause) : false;
+}
+
 /** Thrown without touching the pool while Postgres is known to be unreachable (lib/next maps it to 503). */
 export class DatabaseUnavailableError extends Error {
   readonly code = "DATABASE_UNAVAILABLE";

@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { NextResponse, type NextRequest } from "next/server";
 import type { z } from "zod";
 import { getConfig } from "../config";
-import { isDatabaseUnreachable } from "../db/pool-guard";
+import { isDatabaseUnavailable } from "../db/pool-guard";
 import { AppError, ERRORS, type ErrorCode, type Result } from "../errors";
 import { mayImpersonateAnyone } from "../impersonation/policy";
 import { createLogger } from "../observability/logger";
@@ -31,16 +31,6 @@ export interface ApiContext {
   runtime: Runtime;
   requestId: string;
   params: Record<string, string>;
-}
-
-/** Postgres unreachable, overloaded or too slow: a 503 the client may retry, not a 500. */
-function isDatabaseUnavailable(error: unknown): boolean {
-  if (isDatabaseUnreachable(error)) return true;
-  const e = error as { code?: string; message?: string; cause?: unknown };
-  // Beyond lost connections: too many connections, a cancelled (timed-out) statement, a server going down.
-  if (["CONNECTION_ENDED", "53300", "57014"].includes(e?.code ?? "")) return true;
-  if (/connect|connection|terminat|shutting down|timeout/i.test(e?.message ?? "")) return true;
-  return e?.cause ? isDatabaseUnavailable(e.cause) : false;
 }
 
 type Handler = (ctx: ApiContext) => Promise<Response>;

@@ -30,6 +30,7 @@ function build() {
     cacheMisses: new Counter({ name: "nsi_session_cache_misses_total", help: "Session validations that went to Postgres", registers: [registry] }),
     cacheErrors: new Counter({ name: "nsi_session_cache_errors_total", help: "Redis errors or timeouts on the session path", registers: [registry] }),
     cacheFallbacks: new Counter({ name: "nsi_session_cache_fallbacks_total", help: "Validations served by Postgres because Redis failed or the breaker was open", registers: [registry] }),
+    refreshDeferred: new Counter({ name: "nsi_session_refresh_deferred_total", help: "Rolling-expiry writes skipped because Postgres was unavailable (the cached session was served)", registers: [registry] }),
     breakerState: new Gauge({ name: "nsi_redis_breaker_state", help: "Redis circuit breaker: 0 closed, 1 half-open, 2 open", registers: [registry] }),
     breakerTransitions: new Counter({ name: "nsi_redis_breaker_transitions_total", help: "Breaker state changes", labelNames: ["to"] as const, registers: [registry] }),
     outboxDepth: new Gauge({ name: "nsi_cache_outbox_depth", help: "Pending Redis invalidations in the Postgres outbox (last seen)", registers: [registry] }),

@@ -9,6 +9,7 @@ import { performance } from "node:perf_hooks";
 import type { AuditEventInput } from "../audit/audit";
 import type { SessionCache } from "../cache/session-cache";
 import type { Clock } from "../clock";
+import { isDatabaseUnavailable } from "../db/pool-guard";
 import { canImpersonate } from "../impersonation/policy";
 import type { Logger } from "../observability/logger";
 import { getMetrics } from "../observability/metrics";
@@ -71,7 +72,17 @@ export function createSessionManager(deps: SessionManagerDeps) {
     if (inFlight) return inFlight;
     const work = (async () => {
       const expiresAt = context.impersonation ? context.expiresAt : Math.min(now + policy.idleTtlS * 1000, context.absoluteExpiresAt);
-      const stillThere = await store.touch(context.sessionId, now, expiresAt);
+      let stillThere: boolean;
+      try {
+        stillThere = await store.touch(context.sessionId, now, expiresAt);
+      } catch (error) {
+        // Postgres is away: the write can wait for a later request, the user need not (the context is
+        // still live, and nobody can revoke it without Postgres). Without this, every cached session would
+        // fail within one refresh interval of a Postgres outage.
+        if (!isDatabaseUnavailable(error)) throw error;
+        metrics.refreshDeferred.inc();
+        return context;
+      }
       if (!stillThere) {
         // Revoked in Postgres while a cache still held it: make every tier forget it.
         await cache.invalidate([context.sessionId]);

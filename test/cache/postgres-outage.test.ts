@@ -123,6 +123,29 @@ describe.skipIf(!available)("Redis breaker during a Postgres outage", () => {
     pg.thaw();
   });
 
+  it("serves a cached session whose rolling-expiry write is due while Postgres is down, and writes it once Postgres is back", async () => {
+    const { rt } = await start();
+    const user = await createUser(rt.db);
+    const s = await rt.sessions.createSession(user.id);
+    await rt.sessions.validateSessionWithCache(s.token);
+    const seenBefore = (await rt.db.select().from(sessions).where(eq(sessions.id, s.sessionId)))[0]!.lastSeenAt.getTime();
+
+    await pg.stop();
+    // One refresh interval later the hit wants to write last_seen_at and the new expiry: it cannot.
+    rt.clock.advance(rt.config.session.refreshIntervalS * 1000 + 1000);
+    const deferred = (await getMetrics().refreshDeferred.get()).values[0]?.value ?? 0;
+    expect((await rt.sessions.validateSessionWithCache(s.token))?.user.id).toBe(user.id);
+    expect((await getMetrics().refreshDeferred.get()).values[0]?.value).toBe(deferred + 1);
+
+    await postgresBack(rt);
+    // The next request writes what was deferred (the session is still due for its refresh).
+    await eventually(async () => {
+      await rt.sessions.validateSessionWithCache(s.token).catch(() => null);
+      const row = (await rt.db.select().from(sessions).where(eq(sessions.id, s.sessionId)))[0]!;
+      return row.lastSeenAt.getTime() > seenBefore;
+    }, 15_000);
+  });
+
   it("keeps a breaker open while Postgres is down when a revocation waits in the outbox, and never serves it", async () => {
     const { rt, redis, inspector, prefix } = await start();
     const [victim, bystander] = [await createUser(rt.db), await createUser(rt.db)];
