@@ -36,11 +36,16 @@ export function isConnectionError(error: unknown): boolean {
   return CONNECTION_ERRORS.has((error as { code?: string } | null)?.code ?? "");
 }
 
-/** Postgres could not be reached for this error (drizzle wraps driver errors: their causes are followed). */
+/** The error and its causes, outermost first (drizzle wraps driver errors; bounded against cycles). */
+function* causeChain(error: unknown): Generator<{ code?: string; message?: string } | null> {
+  for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) yield e as { code?: string };
+}
+
+const unreachable = (e: unknown) => e instanceof DatabaseUnavailableError || isConnectionError(e);
+
+/** Postgres could not be reached for this error. */
 export function isDatabaseUnreachable(error: unknown): boolean {
-  for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    if (e instanceof DatabaseUnavailableError || isConnectionError(e)) return true;
-  }
+  for (const e of causeChain(error)) if (unreachable(e)) return true;
   return false;
 }
 
@@ -49,11 +54,11 @@ export function isDatabaseUnreachable(error: unknown): boolean {
  * Wider than isDatabaseUnreachable: too many connections, a cancelled (timed-out) statement, a server going down.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  if (isDatabaseUnreachable(error)) return true;
-  const e = error as { code?: string; message?: string; cause?: unknown };
-  if (["CONNECTION_ENDED", "53300", "57014"].includes(e?.code ?? "")) return true;
-  if (/connect|connection|terminat|shutting down|timeout/i.test(e?.message ?? "")) return true;
-  return e?.cause ? isDatabaseUnavailable(e.cause) : false;
+  for (const e of causeChain(error)) {
+    if (unreachable(e) || ["CONNECTION_ENDED", "53300", "57014"].includes(e?.code ?? "")) return true;
+    if (/connect|connection|terminat|shutting down|timeout/i.test(e?.message ?? "")) return true;
+  }
+  return false;
 }
 
 /** Thrown without touching the pool while Postgres is known to be unreachable (lib/next maps it to 503). */
