@@ -65,4 +65,21 @@ describe("loadConfig", () => {
   it("makes REDIS_REQUIRED without any Redis address a startup error", () => {
     expect(() => loadConfig({ SESSION_SECRET: SECRET, NODE_ENV: "test", REDIS_REQUIRED: "true" })).toThrow(/REDIS_REQUIRED/);
   });
+
+  it("seeds sample users by default outside production and none in production", () => {
+    expect(loadConfig({ SESSION_SECRET: SECRET, NODE_ENV: "test" }).seed.sampleUsers).toBe(240);
+    expect(loadConfig({ SESSION_SECRET: SECRET, NODE_ENV: "production" }).seed.sampleUsers).toBe(0);
+    expect(loadConfig({ SESSION_SECRET: SECRET, NODE_ENV: "production", SEED_SAMPLE_USERS: "0" }).seed.sampleUsers).toBe(0);
+  });
+
+  it("refuses to load a production config that asks for sample users, naming SEED_SAMPLE_USERS", () => {
+    expect(() => loadConfig({ SESSION_SECRET: SECRET, NODE_ENV: "production", SEED_SAMPLE_USERS: "10" })).toThrow(ConfigError);
+    expect(() => loadConfig({ SESSION_SECRET: SECRET, NODE_ENV: "production", SEED_SAMPLE_USERS: "10" })).toThrow(/SEED_SAMPLE_USERS=10/);
+    expect(loadConfig({ SESSION_SECRET: SECRET, NODE_ENV: "development", SEED_SAMPLE_USERS: "10" }).seed.sampleUsers).toBe(10);
+  });
+
+  it("bounds the setup link's lifetime from below", () => {
+    expect(loadConfig({ SESSION_SECRET: SECRET, NODE_ENV: "test" }).seed.setupTtlS).toBe(3600);
+    expect(() => loadConfig({ SESSION_SECRET: SECRET, NODE_ENV: "test", ADMIN_SETUP_TTL: "5" })).toThrow(/ADMIN_SETUP_TTL/);
+  });
 });

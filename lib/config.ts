@@ -34,6 +34,8 @@ const bool = (fallback: boolean) =>
   });
 
 const MIN_SECRET_LENGTH = 32;
+/** Sample users seeded outside production when SEED_SAMPLE_USERS is unset. */
+const DEVELOPMENT_SAMPLE_USERS = 240;
 
 const envSchema = z.object({
   NODE_ENV: optionalString.transform((v) => (v === "production" || v === "test" ? v : "development")),
@@ -87,7 +89,9 @@ const envSchema = z.object({
 
   ADMIN_EMAIL: optionalString.transform((v) => (v ?? "admin@example.com").toLowerCase()),
   ADMIN_PASSWORD: optionalString,
-  SEED_SAMPLE_USERS: int(240, 0),
+  // -1 stands for "unset": the default depends on NODE_ENV (see loadConfig).
+  SEED_SAMPLE_USERS: int(-1, 0),
+  ADMIN_SETUP_TTL: int(3600, 60),
 });
 
 export type RawEnv = z.infer<typeof envSchema>;
@@ -145,7 +149,14 @@ export interface AppConfig {
   shutdownTimeoutMs: number;
   /** Test-only routes under /api/faults (slow responses for the shutdown fault test). Never set in a real deployment. */
   faultRoutes: boolean;
-  seed: { adminEmail: string; adminPassword?: string; sampleUsers: number };
+  seed: {
+    adminEmail: string;
+    adminPassword?: string;
+    /** Development and tests only: a production config with sample users does not load. */
+    sampleUsers: number;
+    /** Lifetime of a one-time setup link (first admin without ADMIN_PASSWORD, `npm run admin:create`), seconds. */
+    setupTtlS: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -242,6 +253,14 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     throw new ConfigError("SESSION_ABSOLUTE_TTL must be at least SESSION_IDLE_TTL.");
   }
 
+  const sampleUsers = e.SEED_SAMPLE_USERS === -1 ? (isProduction ? 0 : DEVELOPMENT_SAMPLE_USERS) : e.SEED_SAMPLE_USERS;
+  if (isProduction && sampleUsers > 0) {
+    throw new ConfigError(
+      `SEED_SAMPLE_USERS=${sampleUsers} is not allowed in production: sample users share a published password. ` +
+        "Unset it (or set 0), and create real accounts with `npm run admin:create`.",
+    );
+  }
+
   const secure = e.SESSION_COOKIE_SECURE === undefined ? isProduction : e.SESSION_COOKIE_SECURE === "true";
   return {
     env,
@@ -282,7 +301,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     metricsToken: e.METRICS_TOKEN,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     faultRoutes: e.FAULT_ROUTES,
-    seed: { adminEmail: e.ADMIN_EMAIL, adminPassword: e.ADMIN_PASSWORD, sampleUsers: e.SEED_SAMPLE_USERS },
+    seed: { adminEmail: e.ADMIN_EMAIL, adminPassword: e.ADMIN_PASSWORD, sampleUsers, setupTtlS: e.ADMIN_SETUP_TTL },
   };
 }
 

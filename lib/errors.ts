@@ -29,7 +29,8 @@ export const ERRORS = {
   SESSION_NOT_FOUND: { status: 404, message: "No such session." },
   INVALID_ID: { status: 400, message: "That id is malformed." },
   FORBIDDEN_WHILE_IMPERSONATING: { status: 403, message: "Not available while impersonating. Stop the impersonation first." },
-  WEAK_PASSWORD: { status: 400, message: "Choose a password of at least 10 characters." },
+  WEAK_PASSWORD: { status: 400, message: "Choose a longer, less common password." },
+  LINK_INVALID: { status: 400, message: "This link is invalid, used or expired. Ask for a new one." },
   CANNOT_CHANGE_SELF: { status: 409, message: "You cannot change your own role or ban yourself." },
 } as const satisfies Record<string, { status: number; message: string }>;
 

@@ -10,8 +10,6 @@ import { SessionCache } from "./cache/session-cache";
 import { systemClock, type Clock } from "./clock";
 import { getConfig, type AppConfig } from "./config";
 import { openDatabase } from "./db/client";
-import { migrateDatabase } from "./db/migrate";
-import { countUsers, seedDatabase } from "./db/seed";
 import type { Database, Db } from "./db/types";
 import type { ImpersonationDeps } from "./impersonation/service";
 import { createLogger, type Logger } from "./observability/logger";
@@ -19,6 +17,7 @@ import { createCookieSealer, type CookieSealer } from "./session/cookie-seal";
 import { createImpersonationSessions, type ImpersonationSessions } from "./session/impersonation-sessions";
 import { createSessionManager, type SessionManager } from "./session/manager";
 import { createSessionStore } from "./session/store";
+import { runStartupTasks, startSessionPruning } from "./startup";
 
 export interface Runtime {
   config: AppConfig;
@@ -82,18 +81,7 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
     }));
   const db = database.db;
 
-  if (!overrides.skipStartupTasks) {
-    if (config.database.migrateOnStart) await migrateDatabase(database);
-    const seed = config.database.seedOnStart;
-    if (seed === "true" || (seed === "auto" && !config.isProduction && (await countUsers(db)) === 0)) {
-      await seedDatabase(db, {
-        adminEmail: config.seed.adminEmail,
-        adminPassword: config.seed.adminPassword,
-        sampleUsers: config.seed.sampleUsers,
-        dataDir: config.dataDir,
-      });
-    }
-  }
+  if (!overrides.skipStartupTasks) await runStartupTasks(config, database, logger);
 
   let redis: RedisClient | null = null;
   if (overrides.redis !== undefined) redis = overrides.redis;
@@ -129,16 +117,7 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
   const sealer = createCookieSealer({ secrets: config.session.secrets, ttlS: config.session.absoluteTtlS, clock });
   const throttle = createLoginThrottle(redis, config.login);
 
-  let pruneTimer: NodeJS.Timeout | null = null;
-  if (config.session.pruneIntervalS > 0 && !overrides.skipStartupTasks) {
-    pruneTimer = setInterval(() => {
-      sessions.pruneExpired().then(
-        (n) => n > 0 && logger.info("pruned expired sessions", { count: n }),
-        (error: unknown) => logger.warn("session prune failed", { error }),
-      );
-    }, config.session.pruneIntervalS * 1000);
-    pruneTimer.unref();
-  }
+  const stopPruning = overrides.skipStartupTasks ? null : startSessionPruning(config, sessions, logger);
 
   return {
     config,
@@ -161,7 +140,7 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
     throttle,
     startedAt: Date.now(),
     async close() {
-      if (pruneTimer) clearInterval(pruneTimer);
+      stopPruning?.();
       await cache.close();
       await database.close();
     },

@@ -2,12 +2,15 @@
 import { getConfig } from "../lib/config";
 import { openDatabase } from "../lib/db/client";
 import { migrateDatabase } from "../lib/db/migrate";
+import { runScript } from "./run-script";
 
-const config = getConfig();
-const database = await openDatabase({ url: config.database.url, pgliteDir: config.database.pgliteDir });
-try {
-  await migrateDatabase(database);
-  console.log(`Migrations applied (${database.driver === "pglite" ? `PGlite at ${config.database.pgliteDir}` : "PostgreSQL"}).`);
-} finally {
-  await database.close();
-}
+await runScript(async () => {
+  const config = getConfig();
+  const database = await openDatabase({ url: config.database.url, pgliteDir: config.database.pgliteDir });
+  try {
+    await migrateDatabase(database);
+    console.log(`Migrations applied (${database.driver === "pglite" ? `PGlite at ${config.database.pgliteDir}` : "PostgreSQL"}).`);
+  } finally {
+    await database.close();
+  }
+});

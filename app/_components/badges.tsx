@@ -29,3 +29,12 @@ export function Pill({ children, tone = "slate" }: { children: React.ReactNode; 
   };
   return <span className={`${pill} ${tones[tone]}`}>{children}</span>;
 }
+
+/** A development sample account: its password is published, so it can never sign in in production. */
+export function SampleBadge() {
+  return (
+    <span className={`${pill} ml-2 bg-amber-100 text-amber-950 ring-amber-400`} title="Development sample: shares a published password; refused at sign-in in production">
+      Sample
+    </span>
+  );
+}

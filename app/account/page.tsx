@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
+import { minPasswordLength } from "@/lib/auth/password-policy";
 import { ERRORS } from "@/lib/errors";
 import { listAccessesTo } from "@/lib/impersonation/service";
 import { requireUser } from "@/lib/next/session";
@@ -109,7 +109,7 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
             {locked ? (
               <p className="text-sm text-slate-600">Hidden while impersonating.</p>
             ) : (
-              <ChangePasswordForm minLength={MIN_PASSWORD_LENGTH} email={session.user.email} />
+              <ChangePasswordForm minLength={minPasswordLength(session.user.role)} email={session.user.email} />
             )}
           </div>
         </section>

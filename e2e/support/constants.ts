@@ -7,6 +7,8 @@ export const ADMIN_PASSWORD = "e2e-admin-password-0123";
 export const ADMIN_NAME = "Administrator";
 /** The seed's shared password for sample users (lib/db/seed.ts SAMPLE_PASSWORD). */
 export const SAMPLE_PASSWORD = "sample-password-123";
+/** How many sample-shaped users each e2e server's database starts with (test/support/server-fixtures.ts). */
+export const FIXTURE_USERS = 60;
 export const E2E_SESSION_SECRET = "e2e-session-secret-0123456789-abcdefghijklmnop";
 /** Dist dir of the one production build every e2e server runs from. */
 export const E2E_DIST_DIR = ".next-e2e";

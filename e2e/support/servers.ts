@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { startNextServer, type NextServer } from "../../test/support/next-server";
 import { createScratchDatabase } from "../../test/support/services";
-import { ADMIN_EMAIL, ADMIN_PASSWORD, E2E_DIST_DIR, E2E_SESSION_SECRET } from "./constants";
+import { ADMIN_EMAIL, ADMIN_PASSWORD, E2E_DIST_DIR, E2E_SESSION_SECRET, FIXTURE_USERS } from "./constants";
 
 export interface E2EServer {
   server: NextServer;
@@ -26,10 +26,6 @@ export interface E2EServerOptions {
 function baseEnv(): Record<string, string> {
   return {
     SESSION_SECRET: E2E_SESSION_SECRET,
-    DB_SEED_ON_START: "true",
-    ADMIN_EMAIL,
-    ADMIN_PASSWORD,
-    SEED_SAMPLE_USERS: "60",
     // Every spec signs in from 127.0.0.1, often as the same admin: the production limits would throttle the suite.
     LOGIN_MAX_PER_IP_PER_MINUTE: "10000",
     LOGIN_MAX_PER_ACCOUNT_PER_15MIN: "10000",
@@ -64,6 +60,7 @@ export async function startE2EServer(options: E2EServerOptions): Promise<E2EServ
   try {
     const server = await startNextServer({
       distDir: E2E_DIST_DIR,
+      fixtures: { adminEmail: ADMIN_EMAIL, adminPassword: ADMIN_PASSWORD, users: FIXTURE_USERS },
       port: options.port,
       timeoutMs: 120_000,
       env: {

@@ -3,7 +3,8 @@
  * All refused while impersonating (an impersonator must never take over the account).
  */
 import { recordAuditEvent } from "../audit/audit";
-import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, verifyPassword } from "../auth/password";
+import { hashPassword, verifyPassword } from "../auth/password";
+import { checkPassword, MAX_PASSWORD_LENGTH, passwordRefusal } from "../auth/password-policy";
 import { fail, ok, type Result } from "../errors";
 import type { Runtime } from "../runtime";
 import { isWellFormedSessionId } from "../session/token";
@@ -19,7 +20,8 @@ export async function changePassword(
   metadata: SessionMetadata,
 ): Promise<Result<{ token: string }>> {
   if (session.impersonation) return fail("FORBIDDEN_WHILE_IMPERSONATING");
-  if (input.newPassword.length < MIN_PASSWORD_LENGTH || input.newPassword.length > MAX_PASSWORD_LENGTH) return fail("WEAK_PASSWORD");
+  const verdict = checkPassword(input.newPassword, { role: session.user.role, email: session.user.email, name: session.user.name });
+  if (!verdict.ok) return passwordRefusal(verdict);
   const hash = await getPasswordHash(deps.db, session.user.id);
   if (!hash || !(await verifyPassword(hash, input.currentPassword.slice(0, MAX_PASSWORD_LENGTH)))) return fail("INVALID_CREDENTIALS");
   await setUserPassword(deps.db, session.user.id, await hashPassword(input.newPassword));

@@ -9,7 +9,8 @@ import { getMetrics } from "../observability/metrics";
 import type { SessionManager } from "../session/manager";
 import type { SessionMetadata } from "../session/types";
 import { findUserByEmail, normalizeEmail } from "../users/users";
-import { burnVerification, MAX_PASSWORD_LENGTH, verifyPassword } from "./password";
+import { burnVerification, verifyPassword } from "./password";
+import { MAX_PASSWORD_LENGTH } from "./password-policy";
 import type { LoginThrottle } from "./rate-limit";
 
 export interface LoginInput {
@@ -24,6 +25,8 @@ export interface LoginDeps {
   db: Db;
   sessions: SessionManager;
   throttle: LoginThrottle;
+  /** Production: sample accounts (a published password) never sign in, even if an old seed left them behind. */
+  refuseSampleAccounts: boolean;
 }
 
 export async function login(deps: LoginDeps, input: LoginInput): Promise<Result<{ token: string; userId: string }>> {
@@ -37,13 +40,16 @@ export async function login(deps: LoginDeps, input: LoginInput): Promise<Result<
   const password = input.password.slice(0, MAX_PASSWORD_LENGTH);
   const user = email ? await findUserByEmail(deps.db, email) : null;
   const valid = user ? await verifyPassword(user.passwordHash, password) : await burnVerification(password);
-  if (!user || !valid || user.status !== "active") {
+  const refusedSample = Boolean(user?.sample && deps.refuseSampleAccounts);
+  if (!user || !valid || user.status !== "active" || refusedSample) {
     await deps.throttle.recordFailure(ip, email);
-    getMetrics().loginFailures.inc({ reason: !user ? "unknown_email" : !valid ? "bad_password" : "banned" });
+    const cause = !user ? "unknown_email" : !valid ? "bad_password" : user.status !== "active" ? "banned" : "sample_account";
+    getMetrics().loginFailures.inc({ reason: cause });
     await recordAuditEvent(deps.db, {
       action: "auth.login_failed",
       actorId: null,
       subjectId: user?.id ?? null,
+      metadata: { cause },
       ip: input.metadata.ip,
       userAgent: input.metadata.userAgent,
     });

@@ -4,6 +4,7 @@
 import { sql } from "drizzle-orm";
 import {
   bigserial,
+  boolean,
   check,
   index,
   jsonb,
@@ -30,10 +31,13 @@ export const users = pgTable(
     name: text("name").notNull(),
     role: text("role").$type<UserRole>().notNull().default("user"),
     status: text("status").$type<UserStatus>().notNull().default("active"),
-    passwordHash: text("password_hash").notNull(),
+    /** Null until the account's owner sets one (a one-time setup link); such an account cannot sign in. */
+    passwordHash: text("password_hash"),
     passwordChangedAt: tz("password_changed_at").notNull().defaultNow(),
     createdAt: tz("created_at").notNull().defaultNow(),
     updatedAt: tz("updated_at").notNull().defaultNow(),
+    /** A development sample sharing a published password: marked in the console, refused at sign-in in production. */
+    sample: boolean("sample").notNull().default(false),
   },
   (t) => [
     uniqueIndex("users_email_unique").on(t.email),
@@ -106,6 +110,29 @@ export const auditEvents = pgTable(
   ],
 );
 export type AuditEventRow = typeof auditEvents.$inferSelect;
+
+export const ACCOUNT_TOKEN_PURPOSES = ["setup"] as const;
+export type AccountTokenPurpose = (typeof ACCOUNT_TOKEN_PURPOSES)[number];
+
+/**
+ * Single-use links (first-admin setup today; invitations and resets share the shape). Keyed by SHA-256 of the
+ * token, like sessions: a database dump holds no usable link.
+ */
+export const accountTokens = pgTable(
+  "account_tokens",
+  {
+    id: text("id").primaryKey(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    purpose: text("purpose").$type<AccountTokenPurpose>().notNull(),
+    createdAt: tz("created_at").notNull().defaultNow(),
+    expiresAt: tz("expires_at").notNull(),
+    usedAt: tz("used_at"),
+  },
+  (t) => [index("account_tokens_user_idx").on(t.userId, t.purpose)],
+);
+export type AccountTokenRow = typeof accountTokens.$inferSelect;
 
 /** Outbox of Redis deletes that could not be made during an outage; replayed before Redis is trusted again. */
 export const cacheInvalidations = pgTable("cache_invalidations", {

@@ -3,7 +3,7 @@ import { and, asc, desc, eq, gt, ilike, or, sql, type SQL } from "drizzle-orm";
 import { sessions, users, USER_ROLES, USER_STATUSES, type UserRole, type UserStatus, type UserRow } from "../db/schema";
 import type { Db } from "../db/types";
 
-export type PublicUser = Pick<UserRow, "id" | "email" | "name" | "role" | "status" | "createdAt">;
+export type PublicUser = Pick<UserRow, "id" | "email" | "name" | "role" | "status" | "createdAt" | "sample">;
 
 const publicColumns = {
   id: users.id,
@@ -12,6 +12,7 @@ const publicColumns = {
   role: users.role,
   status: users.status,
   createdAt: users.createdAt,
+  sample: users.sample,
 };
 
 export function normalizeEmail(email: string): string {
@@ -41,7 +42,7 @@ export async function getPasswordHash(db: Db, id: string): Promise<string | null
   return row?.h ?? null;
 }
 
-export async function setUserPassword(db: Db, id: string, passwordHash: string): Promise<void> {
+export async function setUserPassword(db: Pick<Db, "update">, id: string, passwordHash: string): Promise<void> {
   await db.update(users).set({ passwordHash, passwordChangedAt: new Date(), updatedAt: new Date() }).where(eq(users.id, id));
 }
 

@@ -6,6 +6,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, readdirSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { seedFixtures, type Fixtures } from "./server-fixtures";
 import { freePort } from "./services";
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
@@ -91,6 +92,8 @@ export interface StartOptions {
   /** Wait for this path to answer 200 (default /api/auth/user answering anything but a connection error). */
   readyPath?: string;
   timeoutMs?: number;
+  /** Accounts written into the server's database before it starts (see ./server-fixtures). */
+  fixtures?: Fixtures;
 }
 
 async function waitUntilReady(url: string, child: ChildProcess, timeoutMs: number, output: () => string): Promise<void> {
@@ -143,6 +146,9 @@ export async function startNextServer(options: StartOptions): Promise<NextServer
     clearTimeout(timer);
     return code;
   };
+  if (options.fixtures) {
+    await seedFixtures({ url: env.DATABASE_URL, pgliteDir: env.PGLITE_DIR ?? path.join(env.DATA_DIR ?? dataDir, "pglite") }, options.fixtures);
+  }
   await spawnServer();
   return {
     url: `http://127.0.0.1:${port}`,

@@ -18,6 +18,8 @@ export interface TestRuntimeOptions {
   start?: number;
   /** A database of the caller's (e.g. on a private cluster the test stops); else a scratch one. */
   databaseUrl?: string;
+  /** A PGlite folder of the caller's (pglite backend); else an in-memory database. */
+  pgliteDir?: string;
   /** The cross-instance outbox poll; off by default so that query counts are exact. */
   outboxPollMs?: number;
 }
@@ -42,7 +44,7 @@ export async function createTestRuntime(options: TestRuntimeOptions): Promise<Te
     env.REDIS_KEY_PREFIX = `t${randomBytes(4).toString("hex")}:`;
   }
   const config = testConfig(env);
-  const database = await openDatabase({ url: options.databaseUrl ?? scratch?.url, pgliteDir: null, poolMax: 5 });
+  const database = await openDatabase({ url: options.databaseUrl ?? scratch?.url, pgliteDir: options.pgliteDir ?? null, poolMax: 5 });
   await migrateDatabase(database);
   const clock = manualClock(options.start ?? Date.parse("2026-01-01T00:00:00Z"));
   const logger = createLogger("silent");

@@ -3,7 +3,7 @@ import { ERRORS } from "@/lib/errors";
 import { canImpersonate, type ImpersonationDenial } from "@/lib/impersonation/policy";
 import type { SessionUser } from "@/lib/session";
 import type { UserListItem, UserSort } from "@/lib/users/users";
-import { RoleBadge, StatusBadge } from "../../_components/badges";
+import { RoleBadge, SampleBadge, StatusBadge } from "../../_components/badges";
 import { buttonClass, ui } from "../../_components/styles";
 import { formatRelative, formatUtc } from "../../_lib/format";
 import { usersHref, type UsersView } from "./users-query";
@@ -86,6 +86,7 @@ export function UsersTable({ view, items, actor, now }: { view: UsersView; items
                   <Link id={`name-${user.id}`} href={`/admin/users/${user.id}`} className={ui.link}>
                     {user.name}
                   </Link>
+                  {user.sample ? <SampleBadge /> : null}
                 </td>
                 <td className={`${ui.td} break-all text-slate-700`}>{user.email}</td>
                 <td className={ui.td}>

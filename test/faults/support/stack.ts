@@ -58,6 +58,7 @@ export async function startFaultStack(options: StackOptions = {}): Promise<Fault
     redis = options.redis ? await PrivateRedis.start(options.redisArgs ?? []) : null;
     server = await startNextServer({
       distDir: FAULTS_DIST_DIR,
+      fixtures: { adminEmail: ADMIN_EMAIL, adminPassword: ADMIN_PASSWORD, users: SAMPLE_USERS },
       readyPath: "/api/health/ready",
       timeoutMs: 120_000,
       env: {
@@ -68,10 +69,6 @@ export async function startFaultStack(options: StackOptions = {}): Promise<Fault
         REDIS_SENTINELS: undefined,
         REDIS_REQUIRED: undefined,
         REDIS_KEY_PREFIX: keyPrefix,
-        DB_SEED_ON_START: "true",
-        SEED_SAMPLE_USERS: String(SAMPLE_USERS),
-        ADMIN_EMAIL,
-        ADMIN_PASSWORD,
         // Logins in a test come from one address; the limits are not what these tests measure.
         LOGIN_MAX_PER_IP_PER_MINUTE: "10000",
         LOG_LEVEL: "info",

@@ -59,6 +59,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   try {
     server = await startNextServer({
       distDir: DIST_DIR,
+      fixtures: { adminEmail: ADMIN.email, adminPassword: ADMIN.password, users: SAMPLE_USERS },
       env: {
         // Never inherit a database or Redis from the outer environment: each file picks its own.
         DATABASE_URL: scratch?.url,
@@ -66,10 +67,6 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
         REDIS_CLUSTER_NODES: undefined,
         REDIS_SENTINELS: undefined,
         REDIS_KEY_PREFIX: `http${randomBytes(4).toString("hex")}:`,
-        DB_SEED_ON_START: "true",
-        ADMIN_EMAIL: ADMIN.email,
-        ADMIN_PASSWORD: ADMIN.password,
-        SEED_SAMPLE_USERS: String(SAMPLE_USERS),
         // Failed logins in the refusal tests must not throttle the rest of the file.
         LOGIN_MAX_PER_IP_PER_MINUTE: "1000",
         LOGIN_MAX_PER_ACCOUNT_PER_15MIN: "1000",

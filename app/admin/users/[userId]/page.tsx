@@ -6,7 +6,7 @@ import { USER_ROLES } from "@/lib/db/schema";
 import { canImpersonate } from "@/lib/impersonation/policy";
 import { getRuntime } from "@/lib/runtime";
 import { findUserById, isUuid } from "@/lib/users/users";
-import { Pill, RoleBadge, StatusBadge } from "../../../_components/badges";
+import { Pill, RoleBadge, SampleBadge, StatusBadge } from "../../../_components/badges";
 import { ForbiddenView } from "../../../_components/access-views";
 import { FlashMessages, InfoMessage } from "../../../_components/messages";
 import { buttonClass, ui } from "../../../_components/styles";
@@ -59,6 +59,7 @@ export default async function UserDetailPage({ params, searchParams }: Props) {
           <div>
             <h1 className={`${ui.pageTitle} flex flex-wrap items-center gap-3`}>
               {user.name} <RoleBadge role={user.role} /> <StatusBadge status={user.status} />
+              {user.sample ? <SampleBadge /> : null}
             </h1>
             <p className="mt-1 text-sm text-slate-600">{user.email}</p>
           </div>

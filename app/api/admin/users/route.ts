@@ -34,6 +34,7 @@ export const GET = apiHandler(ROUTE, async (ctx) => {
       role: u.role,
       status: u.status,
       createdAt: u.createdAt.toISOString(),
+      sample: u.sample,
       lastSeenAt: u.lastSeenAt?.toISOString() ?? null,
       activeSessions: u.activeSessions,
     })),

@@ -15,7 +15,7 @@ const Body = z
   })
   .refine((b) => b.role !== undefined || b.status !== undefined, { message: "Give a role or a status." });
 
-const present = (u: PublicUser) => ({ id: u.id, email: u.email, name: u.name, role: u.role, status: u.status, createdAt: u.createdAt.toISOString() });
+const present = (u: PublicUser) => ({ id: u.id, email: u.email, name: u.name, role: u.role, status: u.status, createdAt: u.createdAt.toISOString(), sample: u.sample });
 
 export const GET = apiHandler(ROUTE, async (ctx) => {
   await requireApiStaff(ctx);

@@ -1,0 +1,30 @@
+"use server";
+
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { setPasswordWithLink } from "@/lib/account/set-password";
+import { writeSessionCookie } from "@/lib/next/cookies";
+import { requestMetadata } from "@/lib/next/request-meta";
+import { getRuntime } from "@/lib/runtime";
+import { formDataOf } from "../../_lib/form-data";
+
+export interface SetPasswordState {
+  error?: { code: string; message: string };
+}
+
+const Form = z.object({
+  token: z.string().max(128).catch(""),
+  password: z.string().max(1024).catch(""),
+  confirm: z.string().max(1024).catch(""),
+});
+
+/** Thin: parse, call lib/account/set-password, map the result. Success signs the owner in on a fresh session. */
+export async function setPasswordAction(_previous: SetPasswordState, formData: FormData): Promise<SetPasswordState> {
+  const input = Form.parse(Object.fromEntries(formDataOf(formData)));
+  if (input.password !== input.confirm) return { error: { code: "INVALID_INPUT", message: "The two passwords differ." } };
+  const runtime = await getRuntime();
+  const result = await setPasswordWithLink(runtime, { token: input.token, purpose: "setup", password: input.password }, await requestMetadata());
+  if (!result.ok) return { error: { code: result.code, message: result.message } };
+  await writeSessionCookie(runtime, result.value.token);
+  redirect("/account");
+}
