@@ -4,7 +4,7 @@
  */
 import { recordAuditEvent } from "../audit/audit";
 import { hashPassword, verifyPassword } from "../auth/password";
-import { checkPassword, MAX_PASSWORD_LENGTH, passwordRefusal } from "../auth/password-policy";
+import { checkPassword, isOverlongPassword, passwordRefusal } from "../auth/password-policy";
 import { fail, ok, type Result } from "../errors";
 import type { Runtime } from "../runtime";
 import { isWellFormedSessionId } from "../session/token";
@@ -23,7 +23,8 @@ export async function changePassword(
   const verdict = checkPassword(input.newPassword, { role: session.user.role, email: session.user.email, name: session.user.name });
   if (!verdict.ok) return passwordRefusal(verdict);
   const hash = await getPasswordHash(deps.db, session.user.id);
-  if (!hash || !(await verifyPassword(hash, input.currentPassword.slice(0, MAX_PASSWORD_LENGTH)))) return fail("INVALID_CREDENTIALS");
+  const current = isOverlongPassword(input.currentPassword) ? null : input.currentPassword;
+  if (!hash || current === null || !(await verifyPassword(hash, current))) return fail("INVALID_CREDENTIALS");
   await setUserPassword(deps.db, session.user.id, await hashPassword(input.newPassword));
   // A new password ends every other sign-in, and this one continues on a fresh token (privilege change).
   await deps.sessions.revokeUserSessionsWithCache(session.user.id);

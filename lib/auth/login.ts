@@ -10,7 +10,7 @@ import type { SessionManager } from "../session/manager";
 import type { SessionMetadata } from "../session/types";
 import { findUserByEmail, normalizeEmail } from "../users/users";
 import { burnVerification, verifyPassword } from "./password";
-import { MAX_PASSWORD_LENGTH } from "./password-policy";
+import { isOverlongPassword, MAX_PASSWORD_LENGTH } from "./password-policy";
 import type { LoginThrottle } from "./rate-limit";
 
 export interface LoginInput {
@@ -37,9 +37,12 @@ export async function login(deps: LoginDeps, input: LoginInput): Promise<Result<
     getMetrics().loginFailures.inc({ reason: "rate_limited" });
     return fail("RATE_LIMITED", { retryAfter });
   }
-  const password = input.password.slice(0, MAX_PASSWORD_LENGTH);
+  // ASVS 6.2.8: the password is compared as received. One longer than any that can be set is wrong; it still
+  // pays for one bounded verification so its answer takes as long as any other.
+  const overlong = isOverlongPassword(input.password);
+  const password = overlong ? input.password.slice(0, MAX_PASSWORD_LENGTH) : input.password;
   const user = email ? await findUserByEmail(deps.db, email) : null;
-  const valid = user ? await verifyPassword(user.passwordHash, password) : await burnVerification(password);
+  const valid = (user ? await verifyPassword(user.passwordHash, password) : await burnVerification(password)) && !overlong;
   const refusedSample = Boolean(user?.sample && deps.refuseSampleAccounts);
   if (!user || !valid || user.status !== "active" || refusedSample) {
     await deps.throttle.recordFailure(ip, email);

@@ -47,6 +47,11 @@ function isPersonal(password: string, context: PasswordContext): boolean {
   return words.some((w) => w !== undefined && w.length > 0 && coreOf(w) === core);
 }
 
+/** Longer than any password the policy lets anyone set: it can only be wrong (compared whole, never cut short). */
+export function isOverlongPassword(password: string): boolean {
+  return password.length > MAX_PASSWORD_LENGTH && [...password].length > MAX_PASSWORD_LENGTH;
+}
+
 export function checkPassword(password: string, context: PasswordContext): PasswordVerdict {
   // Length in code points, so a password of emoji or accented letters counts what the person typed.
   const length = [...password].length;
@@ -55,7 +60,7 @@ export function checkPassword(password: string, context: PasswordContext): Passw
     const who = context.role === "user" ? "" : " for staff accounts";
     return { ok: false, problem: "too_short", message: `Use at least ${min} characters${who} (a few unrelated words work well).` };
   }
-  if (length > MAX_PASSWORD_LENGTH) {
+  if (isOverlongPassword(password)) {
     return { ok: false, problem: "too_long", message: `Use at most ${MAX_PASSWORD_LENGTH} characters.` };
   }
   const lowered = password.toLowerCase();
