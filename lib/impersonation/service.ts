@@ -6,6 +6,7 @@ import { and, desc, eq, inArray } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { recordAuditEvent, type AuditEventInput } from "../audit/audit";
 import { verifyPassword } from "../auth/password";
+import { isOverlongPassword } from "../auth/password-policy";
 import { auditEvents, users } from "../db/schema";
 import type { Db } from "../db/types";
 import { ERRORS, fail, ok, type ErrorCode, type Result } from "../errors";
@@ -108,7 +109,7 @@ export async function startImpersonation(deps: ImpersonationDeps, input: StartIn
       return deny(deps, base, "REAUTH_REQUIRED", { details: { reauthWindowS: deps.reauthWindowS } });
     }
     const hash = await getPasswordHash(deps.db, actor.id);
-    if (!hash || !(await verifyPassword(hash, input.password.slice(0, 256)))) {
+    if (!hash || isOverlongPassword(input.password) || !(await verifyPassword(hash, input.password))) {
       return deny(deps, base, "REAUTH_REQUIRED", { message: "That password is not correct.", details: { wrongPassword: true } });
     }
     await deps.sessions.markAuthenticated(context.sessionId);
