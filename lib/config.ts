@@ -92,6 +92,11 @@ const envSchema = z.object({
   // -1 stands for "unset": the default depends on NODE_ENV (see loadConfig).
   SEED_SAMPLE_USERS: int(-1, 0),
   ADMIN_SETUP_TTL: int(3600, 60),
+
+  STAFF_MFA: optionalString.pipe(z.enum(["required", "optional", "off"]).optional()),
+  MFA_ENCRYPTION_KEY: optionalString,
+  MFA_ISSUER: optionalString.transform((v) => v ?? "Next Session Console"),
+  MFA_MAX_FAILURES_PER_15MIN: int(10, 1),
 });
 
 export type RawEnv = z.infer<typeof envSchema>;
@@ -149,6 +154,14 @@ export interface AppConfig {
   shutdownTimeoutMs: number;
   /** Test-only routes under /api/faults (slow responses for the shutdown fault test). Never set in a real deployment. */
   faultRoutes: boolean;
+  mfa: {
+    /** required (production default): staff must enrol before any staff power; optional (development default); off. */
+    staffPolicy: "required" | "optional" | "off";
+    /** Newest first, like the session secrets: the first seals TOTP secrets, all unseal. */
+    encryptionKeys: string[];
+    issuer: string;
+    maxFailuresPer15Min: number;
+  };
   seed: {
     adminEmail: string;
     adminPassword?: string;
@@ -183,8 +196,8 @@ function parseHostList(name: string, value: string): { host: string; port: numbe
  * In development and tests a missing secret is generated once and kept under the data folder,
  * so sessions survive restarts without any setup. Production never gets this convenience.
  */
-function developmentSecret(dataDir: string): string {
-  const file = path.join(dataDir, "session-secret");
+function developmentSecret(dataDir: string, fileName: string): string {
+  const file = path.join(dataDir, fileName);
   try {
     const existing = readFileSync(file, "utf8").trim();
     if (existing.length >= MIN_SECRET_LENGTH) return existing;
@@ -205,16 +218,30 @@ function parseSecrets(raw: string | undefined, env: AppConfig["env"], dataDir: s
           `(e.g. \`openssl rand -base64 32\`). Several secrets may be given comma-separated, newest first.`,
       );
     }
-    return [developmentSecret(dataDir)];
+    return [developmentSecret(dataDir, "session-secret")];
   }
+  return parseSecretList("SESSION_SECRET", raw);
+}
+
+function parseSecretList(name: string, raw: string): string[] {
   const secrets = raw.split(",").map((s) => s.trim()).filter(Boolean);
   const short = secrets.findIndex((s) => s.length < MIN_SECRET_LENGTH);
   if (short !== -1) {
-    throw new ConfigError(
-      `SESSION_SECRET entry #${short + 1} is ${secrets[short]!.length} characters; each secret needs at least ${MIN_SECRET_LENGTH}.`,
-    );
+    throw new ConfigError(`${name} entry #${short + 1} is ${secrets[short]!.length} characters; each secret needs at least ${MIN_SECRET_LENGTH}.`);
   }
   return secrets;
+}
+
+/** TOTP secrets at rest are sealed with these keys; production must give them (losing them disables every TOTP). */
+function parseMfaKeys(raw: string | undefined, policy: AppConfig["mfa"]["staffPolicy"], env: AppConfig["env"], dataDir: string): string[] {
+  if (raw) return parseSecretList("MFA_ENCRYPTION_KEY", raw);
+  if (env === "production" && policy !== "off") {
+    throw new ConfigError(
+      `MFA_ENCRYPTION_KEY is required in production while STAFF_MFA=${policy}: set it to at least ${MIN_SECRET_LENGTH} random characters ` +
+        "(e.g. `openssl rand -base64 32`), kept apart from SESSION_SECRET. Several keys may be given comma-separated, newest first.",
+    );
+  }
+  return [developmentSecret(dataDir, "mfa-key")];
 }
 
 /** Pure: builds the typed config from an environment map. Throws ConfigError naming the variable. */
@@ -261,6 +288,8 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     );
   }
 
+  const staffPolicy = e.STAFF_MFA ?? (isProduction ? "required" : "optional");
+
   const secure = e.SESSION_COOKIE_SECURE === undefined ? isProduction : e.SESSION_COOKIE_SECURE === "true";
   return {
     env,
@@ -301,6 +330,12 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     metricsToken: e.METRICS_TOKEN,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     faultRoutes: e.FAULT_ROUTES,
+    mfa: {
+      staffPolicy,
+      encryptionKeys: parseMfaKeys(e.MFA_ENCRYPTION_KEY, staffPolicy, env, e.DATA_DIR),
+      issuer: e.MFA_ISSUER,
+      maxFailuresPer15Min: e.MFA_MAX_FAILURES_PER_15MIN,
+    },
     seed: { adminEmail: e.ADMIN_EMAIL, adminPassword: e.ADMIN_PASSWORD, sampleUsers, setupTtlS: e.ADMIN_SETUP_TTL },
   };
 }

@@ -3,7 +3,9 @@
  * Tests build their own runtimes with `createRuntime` (in-memory PGlite or a scratch Postgres database,
  * a private Redis, a manual clock); the app uses `getRuntime()`.
  */
-import { createLoginThrottle, type LoginThrottle } from "./auth/rate-limit";
+import type { MfaDeps } from "./auth/mfa/service";
+import { createTotpSecretBox } from "./auth/mfa/totp";
+import { createFactorThrottle, createLoginThrottle, type LoginThrottle } from "./auth/rate-limit";
 import { createPostgresOutbox } from "./cache/outbox";
 import { createRedisClient, type RedisClient } from "./cache/redis-client";
 import { SessionCache } from "./cache/session-cache";
@@ -32,6 +34,7 @@ export interface Runtime {
   impersonation: ImpersonationDeps;
   sealer: CookieSealer;
   throttle: LoginThrottle;
+  mfa: MfaDeps;
   startedAt: number;
   close(): Promise<void>;
 }
@@ -138,6 +141,14 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
     },
     sealer,
     throttle,
+    mfa: {
+      db,
+      sessions,
+      box: createTotpSecretBox(config.mfa.encryptionKeys),
+      throttle: createFactorThrottle(redis, config.mfa.maxFailuresPer15Min),
+      policy: config.mfa.staffPolicy,
+      issuer: config.mfa.issuer,
+    },
     startedAt: Date.now(),
     async close() {
       stopPruning?.();

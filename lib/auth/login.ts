@@ -11,6 +11,8 @@ import type { SessionMetadata } from "../session/types";
 import { findUserByEmail, normalizeEmail } from "../users/users";
 import { burnVerification, verifyPassword } from "./password";
 import { isOverlongPassword, MAX_PASSWORD_LENGTH } from "./password-policy";
+import { createLoginChallenge } from "./mfa/challenges";
+import { secondFactorMethods, type MfaMethod } from "./mfa/service";
 import type { LoginThrottle } from "./rate-limit";
 
 export interface LoginInput {
@@ -29,7 +31,12 @@ export interface LoginDeps {
   refuseSampleAccounts: boolean;
 }
 
-export async function login(deps: LoginDeps, input: LoginInput): Promise<Result<{ token: string; userId: string }>> {
+/** A session, or (when the account has a second factor) a pending sign-in that only the factor completes. */
+export type LoginOutcome =
+  | { kind: "session"; token: string; userId: string }
+  | { kind: "mfa"; challengeToken: string; methods: MfaMethod[]; userId: string };
+
+export async function login(deps: LoginDeps, input: LoginInput): Promise<Result<LoginOutcome>> {
   const email = normalizeEmail(input.email).slice(0, 320);
   const ip = input.metadata.ip ?? "unknown";
   const retryAfter = await deps.throttle.retryAfter(ip, email);
@@ -63,13 +70,20 @@ export async function login(deps: LoginDeps, input: LoginInput): Promise<Result<
     const previous = await deps.sessions.validateSessionWithCache(input.previousToken);
     if (previous) await deps.sessions.revokeSessionWithCache(previous.sessionId);
   }
+  const methods = await secondFactorMethods(deps.db, user.id);
+  if (methods.length > 0) {
+    // A password alone is never a session for someone with a second factor: only the pending state.
+    const challengeToken = await createLoginChallenge(deps.db, user.id, deps.sessions.clock());
+    return ok({ kind: "mfa", challengeToken, methods, userId: user.id });
+  }
   const issued = await deps.sessions.createSession(user.id, input.metadata);
   await recordAuditEvent(deps.db, {
     action: "auth.login",
     actorId: user.id,
     subjectId: user.id,
+    metadata: { aal: 1 },
     ip: input.metadata.ip,
     userAgent: input.metadata.userAgent,
   });
-  return ok({ token: issued.token, userId: user.id });
+  return ok({ kind: "session", token: issued.token, userId: user.id });
 }

@@ -35,28 +35,29 @@ function limiter(redis: RedisClient | null, keyPrefix: string, points: number, d
   });
 }
 
+/** Seconds until `key` may try again (0: allowed). A store failure must not lock anyone out. */
+async function wait(l: RateLimiterAbstract, key: string, points: number): Promise<number> {
+  try {
+    const res = await l.get(key);
+    if (res && res.consumedPoints >= points) return Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+  } catch {
+    // store failure: allowed
+  }
+  return 0;
+}
+
+async function consume(l: RateLimiterAbstract, key: string): Promise<void> {
+  try {
+    await l.consume(key);
+  } catch (error) {
+    if (!(error instanceof RateLimiterRes)) return; // store failure: insurance already tried
+  }
+}
+
 export function createLoginThrottle(redis: RedisClient | null, limits: LoginLimits): LoginThrottle {
   const perIp = limiter(redis, "login_ip", limits.maxPerIpPerMinute, 60);
   const perAccount = limiter(redis, "login_acct", limits.maxPerAccountPer15Min, 15 * 60);
   const accountKey = (ip: string, email: string) => `${email.toLowerCase()}|${ip}`;
-
-  async function wait(l: RateLimiterAbstract, key: string, points: number): Promise<number> {
-    try {
-      const res = await l.get(key);
-      if (res && res.consumedPoints >= points) return Math.max(1, Math.ceil(res.msBeforeNext / 1000));
-    } catch {
-      // A store failure must not lock anyone out.
-    }
-    return 0;
-  }
-
-  async function consume(l: RateLimiterAbstract, key: string): Promise<void> {
-    try {
-      await l.consume(key);
-    } catch (error) {
-      if (!(error instanceof RateLimiterRes)) return; // store failure: insurance already tried
-    }
-  }
 
   return {
     async retryAfter(ip, email) {
@@ -76,5 +77,23 @@ export function createLoginThrottle(redis: RedisClient | null, limits: LoginLimi
         // Nothing to reset is fine.
       }
     },
+  };
+}
+
+export interface FactorThrottle {
+  /** Seconds before another second-factor attempt for this account, or 0. */
+  retryAfter(userId: string): Promise<number>;
+  recordFailure(userId: string): Promise<void>;
+}
+
+/**
+ * Second-factor guesses per account, wherever they come from: a six-digit code has a million values, so the
+ * budget is small and not split by address (whoever reaches this step already knows the password).
+ */
+export function createFactorThrottle(redis: RedisClient | null, maxPer15Min: number): FactorThrottle {
+  const perAccount = limiter(redis, "mfa_acct", maxPer15Min, 15 * 60);
+  return {
+    retryAfter: (userId) => wait(perAccount, userId, maxPer15Min),
+    recordFailure: (userId) => consume(perAccount, userId),
   };
 }

@@ -3,8 +3,11 @@
  */
 import { sql } from "drizzle-orm";
 import {
+  bigint,
   bigserial,
   boolean,
+  integer,
+  smallint,
   check,
   index,
   jsonb,
@@ -76,6 +79,9 @@ export const sessions = pgTable(
     absoluteExpiresAt: tz("absolute_expires_at").notNull(),
     ip: text("ip"),
     userAgent: text("user_agent"),
+    /** Authenticator assurance: 1 after a password alone, 2 after a password and a second factor. */
+    aal: smallint("aal").notNull().default(1),
+    mfaVerifiedAt: tz("mfa_verified_at"),
   },
   (t) => [
     index("sessions_user_id_idx").on(t.userId),
@@ -133,6 +139,52 @@ export const accountTokens = pgTable(
   (t) => [index("account_tokens_user_idx").on(t.userId, t.purpose)],
 );
 export type AccountTokenRow = typeof accountTokens.$inferSelect;
+
+/** A user's TOTP authenticator; unconfirmed until the first code from the app proves it was set up. */
+export const mfaTotp = pgTable("mfa_totp", {
+  userId: uuid("user_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  /** The base32 secret sealed with MFA_ENCRYPTION_KEY (iron-session seal); never stored in the clear. */
+  secretSealed: text("secret_sealed").notNull(),
+  confirmedAt: tz("confirmed_at"),
+  /** The highest time step accepted so far: a code is good once, never again within its step. */
+  lastUsedStep: bigint("last_used_step", { mode: "number" }),
+  createdAt: tz("created_at").notNull().defaultNow(),
+});
+
+/** Single-use recovery codes, SHA-256 at rest (each carries 80 random bits, so no slow hash is needed). */
+export const mfaRecoveryCodes = pgTable(
+  "mfa_recovery_codes",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    codeHash: text("code_hash").notNull(),
+    usedAt: tz("used_at"),
+    createdAt: tz("created_at").notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("mfa_recovery_codes_hash_unique").on(t.codeHash), index("mfa_recovery_codes_user_idx").on(t.userId)],
+);
+
+/**
+ * The state between a correct password and a second factor: short-lived, bound to one browser by a sealed
+ * cookie, never a session. Keyed by SHA-256 of its token.
+ */
+export const loginChallenges = pgTable(
+  "login_challenges",
+  {
+    id: text("id").primaryKey(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    attempts: integer("attempts").notNull().default(0),
+    createdAt: tz("created_at").notNull().defaultNow(),
+    expiresAt: tz("expires_at").notNull(),
+  },
+  (t) => [index("login_challenges_expires_at_idx").on(t.expiresAt)],
+);
 
 /** Outbox of Redis deletes that could not be made during an outage; replayed before Redis is trusted again. */
 export const cacheInvalidations = pgTable("cache_invalidations", {

@@ -4,10 +4,10 @@
  * cookie value to its token, honouring the seal's own expiry. The cache lives inside one sealer, and a
  * sealer is built for one set of secrets, so changing secrets starts from an empty cache.
  */
-import { createHash } from "node:crypto";
 import { sealData, unsealData } from "iron-session";
 import { LRUCache } from "lru-cache";
 import type { Clock } from "../clock";
+import { ironPasswords } from "../crypto/iron-passwords";
 import { isWellFormedToken } from "./token";
 
 /** Seals are a few hundred characters; anything far larger is hostile and is not even parsed. */
@@ -19,14 +19,6 @@ export interface CookieSealer {
   unseal(cookieValue: string | undefined | null): Promise<string | null>;
 }
 
-/**
- * iron-session picks the seal's password by numeric id and seals with the highest. Ids derived from each
- * secret's hash stay stable when secrets are added or removed, so old seals keep finding their secret.
- */
-function passwordId(secret: string): number {
-  return parseInt(createHash("sha256").update(secret).digest("hex").slice(0, 8), 16);
-}
-
 export function createCookieSealer(options: {
   /** Newest first: the first seals, all unseal. */
   secrets: string[];
@@ -35,9 +27,7 @@ export function createCookieSealer(options: {
   cacheSize?: number;
 }): CookieSealer {
   if (options.secrets.length === 0) throw new Error("session: createCookieSealer needs at least one secret");
-  const newest = options.secrets[0]!;
-  const sealPassword = { [passwordId(newest)]: newest };
-  const unsealPasswords = Object.fromEntries(options.secrets.map((s) => [passwordId(s), s]));
+  const { seal: sealPassword, unseal: unsealPasswords } = ironPasswords(options.secrets);
   const cache = new LRUCache<string, { token: string; expiresAt: number }>({ max: options.cacheSize ?? 10_000 });
 
   return {

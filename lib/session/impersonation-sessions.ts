@@ -55,6 +55,9 @@ export function createImpersonationSessions({ db, store, cache, sessions }: Impe
             expiresAt,
             absoluteExpiresAt: expiresAt,
             lastAuthenticatedAt: input.parent.lastAuthenticatedAt,
+            // The impersonation is as strongly authenticated as the admin's own sign-in, never more.
+            aal: input.parent.aal,
+            mfaVerifiedAt: input.parent.mfaVerifiedAt,
             metadata: input.metadata,
           },
           tx as unknown as Db,

@@ -176,7 +176,8 @@ export function createSessionManager(deps: SessionManagerDeps) {
   }
 
   return {
-    async createSession(userId: string, metadata: SessionMetadata = {}): Promise<IssuedSession> {
+    /** `secondFactor`: the sign-in also passed a second factor (the session records aal 2 and when). */
+    async createSession(userId: string, metadata: SessionMetadata = {}, secondFactor = false): Promise<IssuedSession> {
       const now = clock();
       // A fresh token on every login: a cookie planted before login (fixation) never becomes the session.
       const token = generateSessionToken();
@@ -187,6 +188,7 @@ export function createSessionManager(deps: SessionManagerDeps) {
         now,
         expiresAt: Math.min(now + policy.idleTtlS * 1000, now + policy.absoluteTtlS * 1000),
         absoluteExpiresAt: now + policy.absoluteTtlS * 1000,
+        ...(secondFactor ? { aal: 2 as const, mfaVerifiedAt: now } : {}),
         metadata,
       });
       return { token, sessionId };
@@ -218,6 +220,12 @@ export function createSessionManager(deps: SessionManagerDeps) {
     /** Step-up: the user just proved their password again on this session. */
     async markAuthenticated(sessionId: string): Promise<void> {
       await store.markAuthenticated(sessionId, clock());
+      await cache.invalidate([sessionId]);
+    },
+
+    /** Step-up with a second factor on this session. */
+    async markSecondFactor(sessionId: string): Promise<void> {
+      await store.markSecondFactor(sessionId, clock());
       await cache.invalidate([sessionId]);
     },
 

@@ -18,6 +18,10 @@ export function presentSession(session: SessionContext) {
           expiresAt: new Date(session.impersonation.expiresAt).toISOString(),
         }
       : null,
-    session: { expiresAt: new Date(Math.min(session.expiresAt, session.absoluteExpiresAt)).toISOString() },
+    session: {
+      expiresAt: new Date(Math.min(session.expiresAt, session.absoluteExpiresAt)).toISOString(),
+      aal: session.aal === 2 ? 2 : 1,
+      mfaVerifiedAt: session.mfaVerifiedAt ? new Date(session.mfaVerifiedAt).toISOString() : null,
+    },
   };
 }

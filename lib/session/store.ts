@@ -36,6 +36,8 @@ function loadContextSql(db: Db): string {
       lastAuthenticatedAt: sessions.lastAuthenticatedAt,
       expiresAt: sessions.expiresAt,
       absoluteExpiresAt: sessions.absoluteExpiresAt,
+      aal: sessions.aal,
+      mfaVerifiedAt: sessions.mfaVerifiedAt,
       userEmail: users.email,
       userName: users.name,
       userRole: users.role,
@@ -62,12 +64,12 @@ type Text = string | null;
 function toContext(row: unknown[]): SessionContext {
   const [
     id, userId, impersonatorId, parentSessionId, reason, ticket,
-    createdAt, lastSeenAt, lastAuthenticatedAt, expiresAt, absoluteExpiresAt,
+    createdAt, lastSeenAt, lastAuthenticatedAt, expiresAt, absoluteExpiresAt, aal, mfaVerifiedAt,
     userEmail, userName, userRole, userStatus,
     impEmail, impName, impRole, impStatus,
   ] = row as [
     string, string, Text, Text, Text, Text,
-    unknown, unknown, unknown, unknown, unknown,
+    unknown, unknown, unknown, unknown, unknown, number, unknown,
     string, string, UserRole, UserStatus,
     Text, Text, UserRole | null, UserStatus | null,
   ];
@@ -89,6 +91,8 @@ function toContext(row: unknown[]): SessionContext {
     lastAuthenticatedAt: toMs(lastAuthenticatedAt),
     expiresAt: toMs(expiresAt),
     absoluteExpiresAt: absoluteExpiresAtMs,
+    aal: aal === 2 ? 2 : 1,
+    mfaVerifiedAt: mfaVerifiedAt === null ? null : toMs(mfaVerifiedAt),
   };
 }
 
@@ -99,6 +103,8 @@ export interface NewSession {
   expiresAt: number;
   absoluteExpiresAt: number;
   lastAuthenticatedAt?: number;
+  aal?: 1 | 2;
+  mfaVerifiedAt?: number | null;
   impersonatorId?: string;
   parentSessionId?: string;
   reason?: string;
@@ -139,6 +145,8 @@ export function createSessionStore(database: Pick<Database, "db" | "queryArrays"
         createdAt: new Date(s.now),
         lastSeenAt: new Date(s.now),
         lastAuthenticatedAt: new Date(s.lastAuthenticatedAt ?? s.now),
+        aal: s.aal ?? 1,
+        mfaVerifiedAt: s.mfaVerifiedAt ? new Date(s.mfaVerifiedAt) : null,
         expiresAt: new Date(s.expiresAt),
         absoluteExpiresAt: new Date(s.absoluteExpiresAt),
         ip: s.metadata?.ip ?? null,
@@ -253,6 +261,11 @@ export function createSessionStore(database: Pick<Database, "db" | "queryArrays"
     async findSession(id: string) {
       const [row] = await db.select().from(sessions).where(eq(sessions.id, id));
       return row ?? null;
+    },
+
+    /** Step-up with a second factor: the session is now (again) a two-factor one, verified just now. */
+    async markSecondFactor(id: string, now: number): Promise<void> {
+      await db.update(sessions).set({ aal: 2, mfaVerifiedAt: new Date(now), lastAuthenticatedAt: new Date(now) }).where(eq(sessions.id, id));
     },
 
     async markAuthenticated(id: string, now: number): Promise<void> {

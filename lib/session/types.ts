@@ -34,6 +34,10 @@ export interface SessionContext {
   lastAuthenticatedAt: number;
   expiresAt: number;
   absoluteExpiresAt: number;
+  /** Authenticator assurance of this sign-in: 1 = password, 2 = password and a second factor. */
+  aal: 1 | 2;
+  /** Epoch ms of the last second-factor verification on this session (sign-in or step-up); null if none. */
+  mfaVerifiedAt: number | null;
 }
 
 /** The true user behind a request (the impersonator when impersonating). */

@@ -3,7 +3,7 @@
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { login } from "@/lib/auth/login";
-import { readSessionToken, writeSessionCookie } from "@/lib/next/cookies";
+import { readSessionToken, writeChallengeCookie, writeSessionCookie } from "@/lib/next/cookies";
 import { requestMetadata } from "@/lib/next/request-meta";
 import { getRuntime } from "@/lib/runtime";
 import { formDataOf } from "../../_lib/form-data";
@@ -44,6 +44,12 @@ export async function loginAction(_previous: LoginState, formData: FormData): Pr
     }
     // One message for every bad credential: it must not reveal whether the email exists.
     return { email: input.email, error: { code: result.code, message: result.message } };
+  }
+  if (result.value.kind === "mfa") {
+    await writeChallengeCookie(runtime, result.value.challengeToken);
+    const query = new URLSearchParams({ methods: result.value.methods.join(",") });
+    if (input.next) query.set("next", safeNextPath(input.next));
+    redirect(`/login/verify?${query}`);
   }
   await writeSessionCookie(runtime, result.value.token);
   redirect(safeNextPath(input.next));

@@ -3,7 +3,7 @@ import { NextResponse } from "next/server";
 import { login } from "@/lib/auth/login";
 import { AppError } from "@/lib/errors";
 import { apiHandler, assertSameOrigin, jsonError, metadataOf, methodNotAllowed, readJson } from "@/lib/next/api";
-import { readSessionToken, writeSessionCookie } from "@/lib/next/cookies";
+import { readSessionToken, writeChallengeCookie, writeSessionCookie } from "@/lib/next/cookies";
 
 const ROUTE = "/api/auth/login";
 const Body = z.object({ email: z.string().max(320), password: z.string().max(1024) });
@@ -19,6 +19,11 @@ export const POST = apiHandler(ROUTE, async (ctx) => {
   if (!result.ok) {
     const retryAfter = result.details?.retryAfter;
     return jsonError(result.code, retryAfter ? { headers: { "Retry-After": String(retryAfter) }, details: { retryAfter } } : undefined);
+  }
+  if (result.value.kind === "mfa") {
+    // No session yet: the pending sign-in's cookie, and what the client must send to POST /api/auth/mfa/verify.
+    await writeChallengeCookie(runtime, result.value.challengeToken);
+    return NextResponse.json({ mfa: "required", methods: result.value.methods });
   }
   await writeSessionCookie(runtime, result.value.token);
   const session = await runtime.sessions.validateSessionWithCache(result.value.token);
