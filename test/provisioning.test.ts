@@ -73,6 +73,7 @@ function run(script: string, env: Record<string, string>, args: string[] = [], i
       HOME: process.env.HOME,
       NODE_ENV: "production",
       SESSION_SECRET: SECRET,
+      MFA_ENCRYPTION_KEY: randomBytes(32).toString("base64url"),
       DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "nsi-provision-data-")),
       ...env,
     },

@@ -13,7 +13,7 @@ import { users } from "@/lib/db/schema";
 import type { Database, Db } from "@/lib/db/types";
 import { createLogger } from "@/lib/observability/logger";
 import { createRuntime, type Runtime } from "@/lib/runtime";
-import { ensureBuilt, startNextServer, TEST_SERVER_SECRET, type NextServer } from "@/test/support/next-server";
+import { ensureBuilt, startNextServer, TEST_MFA_KEY, TEST_SERVER_SECRET, type NextServer } from "@/test/support/next-server";
 import { createScratchDatabase, PrivateRedis, probePostgres, probeRedisServerBinary } from "@/test/support/services";
 import { defer } from "./lifecycle";
 
@@ -59,6 +59,7 @@ export async function benchRuntime(options: {
   const config = loadConfig({
     NODE_ENV: "production",
     SESSION_SECRET: TEST_SERVER_SECRET,
+    MFA_ENCRYPTION_KEY: TEST_MFA_KEY,
     LOG_LEVEL: "silent",
     SESSION_REFRESH_INTERVAL: "3600",
     SESSION_PRUNE_INTERVAL_S: "0",

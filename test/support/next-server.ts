@@ -13,6 +13,7 @@ const ROOT = path.resolve(import.meta.dirname, "..", "..");
 const NEXT_BIN = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
 
 export const TEST_SERVER_SECRET = "http-test-secret-0123456789-abcdefghijklmnop";
+export const TEST_MFA_KEY = "http-test-mfa-key-0123456789-abcdefghijklmnop";
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -124,6 +125,9 @@ export async function startNextServer(options: StartOptions): Promise<NextServer
       NEXT_DIST_DIR: options.distDir,
       DATA_DIR: dataDir,
       SESSION_SECRET: TEST_SERVER_SECRET,
+      MFA_ENCRYPTION_KEY: TEST_MFA_KEY,
+      // Production's default is "required"; suites about staff second factors ask for it themselves.
+      STAFF_MFA: "optional",
       LOG_LEVEL: "warn",
       ...options.env,
     }).filter((e): e is [string, string] => typeof e[1] === "string"),
