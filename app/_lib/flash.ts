@@ -13,6 +13,7 @@ export const NOTICES = {
   "user-banned": "User banned. Every session they had was ended.",
   "user-unbanned": "User unbanned. They can sign in again.",
   "impersonation-ended": "Impersonation ended.",
+  "mfa-disabled": "Two-step verification turned off. Your other sessions were signed out.",
 } as const;
 export type NoticeKey = keyof typeof NOTICES;
 

@@ -13,6 +13,7 @@ import { readFlash } from "../_lib/flash";
 import { formatRelative, formatUtc } from "../_lib/format";
 import { ChangePasswordForm } from "./change-password-form";
 import { revokeOtherSessionsAction, revokeSessionAction } from "./actions";
+import { MfaSection } from "./mfa-section";
 
 export const metadata: Metadata = { title: "Account" };
 
@@ -113,6 +114,8 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
             )}
           </div>
         </section>
+
+        <MfaSection runtime={runtime} session={session} locked={locked} />
 
         <section aria-labelledby="access-heading" className={ui.card}>
           <div className={ui.cardHeader}>

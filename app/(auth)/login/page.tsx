@@ -16,6 +16,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   // Only a same-site path survives; anything else is dropped before it reaches the form.
   const next = requested && safeNextPath(requested, "") ? safeNextPath(requested) : undefined;
   const expired = firstParam(params, "expired") === "1";
+  const mfaExpired = firstParam(params, "mfa") === "expired";
   return (
     <div className="mx-auto mt-6 max-w-sm sm:mt-12">
       <div className={`${ui.card} px-6 py-8 sm:px-8`}>
@@ -24,6 +25,13 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
         {expired ? (
           <div className="mt-5">
             <InfoMessage role="status">Your session has expired, sign in again.</InfoMessage>
+          </div>
+        ) : null}
+        {mfaExpired ? (
+          <div className="mt-5">
+            <InfoMessage role="status" code="MFA_CHALLENGE_EXPIRED">
+              The sign-in took too long or had too many wrong codes. Enter your password again.
+            </InfoMessage>
           </div>
         ) : null}
         <div className="mt-6">

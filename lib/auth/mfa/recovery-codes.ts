@@ -46,7 +46,7 @@ export async function replaceRecoveryCodes(db: Executor, userId: string): Promis
 }
 
 /** Marks the code used, in one statement (two concurrent uses: one wins). True when it was valid and unused. */
-export async function useRecoveryCode(db: Pick<Db, "update">, userId: string, code: string, now: Date): Promise<boolean> {
+export async function spendRecoveryCode(db: Pick<Db, "update">, userId: string, code: string, now: Date): Promise<boolean> {
   if (normalize(code).length !== 16) return false;
   const used = await db
     .update(mfaRecoveryCodes)

@@ -11,7 +11,7 @@ import type { SessionContext, SessionMetadata } from "../../session/types";
 import type { FactorThrottle } from "../rate-limit";
 import { consumeLoginChallenge, findLoginChallenge, recordChallengeFailure } from "./challenges";
 import { mfaRequirement, type StaffMfaPolicy } from "./policy";
-import { remainingRecoveryCodes, removeRecoveryCodes, replaceRecoveryCodes, useRecoveryCode } from "./recovery-codes";
+import { remainingRecoveryCodes, removeRecoveryCodes, replaceRecoveryCodes, spendRecoveryCode } from "./recovery-codes";
 import { checkTotpCode, hasConfirmedTotp, removeTotp, startTotpEnrolment, type TotpEnrolment, type TotpSecretBox } from "./totp";
 
 export const MFA_METHODS = ["totp", "recovery"] as const;
@@ -53,7 +53,7 @@ async function verifyFactor(deps: MfaDeps, userId: string, method: MfaMethod, co
   const now = deps.sessions.clock();
   let outcome: "ok" | "wrong" | "replayed" | "not_enrolled";
   if (method === "totp") outcome = await checkTotpCode(deps.db, deps.box, userId, code, now);
-  else outcome = (await useRecoveryCode(deps.db, userId, code, new Date(now))) ? "ok" : "wrong";
+  else outcome = (await spendRecoveryCode(deps.db, userId, code, new Date(now))) ? "ok" : "wrong";
   if (outcome === "ok") {
     if (method === "recovery") await audit(deps, "mfa.recovery_used", userId, userId, metadata, { remaining: await remainingRecoveryCodes(deps.db, userId) });
     return ok(method);
@@ -82,17 +82,19 @@ export async function completeSignIn(
   return ok({ token: issued.token, userId: challenge.userId });
 }
 
+function refuseWhileImpersonating(session: SessionContext): Result<never> | null {
+  return session.impersonation ? fail("FORBIDDEN_WHILE_IMPERSONATING") : null;
+}
+
 /** Step-up on the current session with a second factor (before impersonation, admin actions, MFA changes). */
 export async function stepUpWithFactor(deps: MfaDeps, session: SessionContext, input: { method: MfaMethod; code: string }, metadata: SessionMetadata): Promise<Result<void>> {
-  const actor = session.impersonator ?? session.user;
-  const verified = await verifyFactor(deps, actor.id, input.method, input.code, metadata);
+  // Staff powers are never used from inside an impersonation, so there is nothing to step up to there.
+  const refused = refuseWhileImpersonating(session);
+  if (refused) return refused;
+  const verified = await verifyFactor(deps, session.user.id, input.method, input.code, metadata);
   if (!verified.ok) return verified;
   await deps.sessions.markSecondFactor(session.sessionId);
   return ok(undefined);
-}
-
-function refuseWhileImpersonating(session: SessionContext): Result<never> | null {
-  return session.impersonation ? fail("FORBIDDEN_WHILE_IMPERSONATING") : null;
 }
 
 export async function beginTotpEnrolment(deps: MfaDeps, session: SessionContext): Promise<Result<TotpEnrolment>> {

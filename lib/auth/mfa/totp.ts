@@ -79,7 +79,12 @@ export async function startTotpEnrolment(db: Db, box: TotpSecretBox, user: { id:
     .insert(mfaTotp)
     .values({ userId: user.id, secretSealed: sealed })
     .onConflictDoUpdate({ target: mfaTotp.userId, set: { secretSealed: sealed, lastUsedStep: null, createdAt: new Date() }, where: isNull(mfaTotp.confirmedAt) });
-  const uri = totpFor(secret, user.email, issuer).toString();
+  return totpEnrolmentView(secret, user.email, issuer);
+}
+
+/** What the enrolment page shows for a secret: the otpauth URI as a QR code (SVG) and the secret as text. */
+export async function totpEnrolmentView(secret: string, email: string, issuer: string): Promise<TotpEnrolment> {
+  const uri = totpFor(secret, email, issuer).toString();
   return { secret, uri, qrSvg: await QRCode.toString(uri, { type: "svg", margin: 1, errorCorrectionLevel: "M" }) };
 }
 

@@ -1,0 +1,43 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { firstParam } from "../../../_lib/flash";
+import { safeNextPath } from "../../../_lib/safe-redirect";
+import { ui } from "../../../_components/styles";
+import { VerifyForm } from "./verify-form";
+
+export const metadata: Metadata = { title: "Second factor" };
+
+/** The second step of a sign-in; the pending state itself is server-side, behind its own cookie. */
+export default async function VerifyPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const params = await searchParams;
+  const requested = firstParam(params, "next");
+  const next = requested && safeNextPath(requested, "") ? safeNextPath(requested) : undefined;
+  const methods = (firstParam(params, "methods") ?? "totp").split(",");
+  const recovery = firstParam(params, "use") === "recovery" && methods.includes("recovery");
+  const other = new URLSearchParams({ methods: methods.join(","), ...(next ? { next } : {}), ...(recovery ? {} : { use: "recovery" }) });
+  return (
+    <div className="mx-auto mt-6 max-w-sm sm:mt-12">
+      <div className={`${ui.card} px-6 py-8 sm:px-8`}>
+        <h1 className="text-xl font-semibold tracking-tight text-slate-900">Two-step verification</h1>
+        <p className="mt-1 text-sm text-slate-600">
+          {recovery ? "Enter one of your recovery codes. Each works once." : "Enter the six-digit code your authenticator app shows for this account."}
+        </p>
+        <div className="mt-6">
+          <VerifyForm method={recovery ? "recovery" : "totp"} next={next} />
+        </div>
+        {methods.includes("recovery") ? (
+          <p className="mt-4 text-sm">
+            <Link className={ui.link} href={`/login/verify?${other}`}>
+              {recovery ? "Use the authenticator app instead" : "Use a recovery code instead"}
+            </Link>
+          </p>
+        ) : null}
+        <p className="mt-2 text-sm">
+          <Link className={ui.link} href="/login">
+            Start again
+          </Link>
+        </p>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,62 @@
+"use client";
+
+import Link from "next/link";
+import { useActionState } from "react";
+import { ErrorMessage, NoticeMessage } from "../../_components/messages";
+import { ui } from "../../_components/styles";
+import { SubmitButton } from "../../_components/submit-button";
+import { confirmTotpAction, type ConfirmTotpState } from "../mfa-actions";
+
+/** The first code confirms the app; the answer shows the recovery codes, once. */
+export function ConfirmTotpForm() {
+  const [state, formAction] = useActionState<ConfirmTotpState, FormData>(confirmTotpAction, {});
+  if (state.recoveryCodes) {
+    return (
+      <div className="space-y-4">
+        <NoticeMessage>Two-step verification is on. Your other sessions were signed out.</NoticeMessage>
+        <div>
+          <h2 className="text-sm font-semibold text-slate-900">Recovery codes</h2>
+          <p className="mt-1 text-sm text-slate-600">
+            Each signs you in once if you lose the app. Keep them somewhere safe: they are not shown again.
+          </p>
+          <ul aria-label="Recovery codes" className="mt-3 grid grid-cols-2 gap-2 font-mono text-sm" data-testid="recovery-codes">
+            {state.recoveryCodes.map((code) => (
+              <li key={code} className="rounded bg-slate-100 px-2 py-1">
+                {code}
+              </li>
+            ))}
+          </ul>
+        </div>
+        <Link href="/account" className={ui.link}>
+          I have saved them: back to my account
+        </Link>
+      </div>
+    );
+  }
+  return (
+    <form action={formAction} className="space-y-4">
+      {state.error ? (
+        <ErrorMessage id="confirm-error" code={state.error.code}>
+          {state.error.message}
+        </ErrorMessage>
+      ) : null}
+      <div>
+        <label htmlFor="code" className={ui.label}>
+          Code from the app
+        </label>
+        <input
+          id="code"
+          name="code"
+          required
+          inputMode="numeric"
+          autoComplete="one-time-code"
+          pattern="[0-9 ]{6,7}"
+          maxLength={64}
+          aria-describedby={state.error ? "confirm-error" : undefined}
+          className={`${ui.input} mt-1.5 font-mono tracking-widest`}
+        />
+      </div>
+      <SubmitButton>Turn on two-step verification</SubmitButton>
+    </form>
+  );
+}
