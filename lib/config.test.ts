@@ -5,6 +5,8 @@ import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "./config";
 
 const SECRET = "0123456789abcdef0123456789abcdef-secret";
+/** Production needs a key for TOTP secrets at rest too (unless STAFF_MFA=off). */
+const MFA_KEY = { MFA_ENCRYPTION_KEY: "0123456789abcdef0123456789abcdef-mfa-key" };
 
 describe("loadConfig", () => {
   it("refuses to start in production without SESSION_SECRET, naming the variable", () => {
@@ -17,14 +19,14 @@ describe("loadConfig", () => {
   });
 
   it("accepts a long production secret and turns on Secure and the __Host- prefix", () => {
-    const config = loadConfig({ NODE_ENV: "production", SESSION_SECRET: SECRET });
+    const config = loadConfig({ NODE_ENV: "production", SESSION_SECRET: SECRET, ...MFA_KEY });
     expect(config.session.cookieSecure).toBe(true);
     expect(config.session.cookieName).toBe("__Host-sid");
   });
 
   it("keeps several secrets for rotation, newest first", () => {
     const other = "another-secret-that-is-long-enough-000";
-    const config = loadConfig({ NODE_ENV: "production", SESSION_SECRET: `${other}, ${SECRET}` });
+    const config = loadConfig({ NODE_ENV: "production", SESSION_SECRET: `${other}, ${SECRET}`, ...MFA_KEY });
     expect(config.session.secrets).toEqual([other, SECRET]);
   });
 
@@ -68,8 +70,8 @@ describe("loadConfig", () => {
 
   it("seeds sample users by default outside production and none in production", () => {
     expect(loadConfig({ SESSION_SECRET: SECRET, NODE_ENV: "test" }).seed.sampleUsers).toBe(240);
-    expect(loadConfig({ SESSION_SECRET: SECRET, NODE_ENV: "production" }).seed.sampleUsers).toBe(0);
-    expect(loadConfig({ SESSION_SECRET: SECRET, NODE_ENV: "production", SEED_SAMPLE_USERS: "0" }).seed.sampleUsers).toBe(0);
+    expect(loadConfig({ SESSION_SECRET: SECRET, NODE_ENV: "production", ...MFA_KEY }).seed.sampleUsers).toBe(0);
+    expect(loadConfig({ SESSION_SECRET: SECRET, NODE_ENV: "production", SEED_SAMPLE_USERS: "0", ...MFA_KEY }).seed.sampleUsers).toBe(0);
   });
 
   it("refuses to load a production config that asks for sample users, naming SEED_SAMPLE_USERS", () => {
@@ -81,5 +83,22 @@ describe("loadConfig", () => {
   it("bounds the setup link's lifetime from below", () => {
     expect(loadConfig({ SESSION_SECRET: SECRET, NODE_ENV: "test" }).seed.setupTtlS).toBe(3600);
     expect(() => loadConfig({ SESSION_SECRET: SECRET, NODE_ENV: "test", ADMIN_SETUP_TTL: "5" })).toThrow(/ADMIN_SETUP_TTL/);
+  });
+
+  it("requires staff second factors in production and makes them optional in development", () => {
+    const key = "mfa-key-0123456789-abcdefghijklmnopqrstuv";
+    expect(loadConfig({ SESSION_SECRET: SECRET, NODE_ENV: "production", MFA_ENCRYPTION_KEY: key }).mfa.staffPolicy).toBe("required");
+    expect(loadConfig({ SESSION_SECRET: SECRET, NODE_ENV: "test" }).mfa.staffPolicy).toBe("optional");
+    expect(loadConfig({ SESSION_SECRET: SECRET, NODE_ENV: "test", STAFF_MFA: "off" }).mfa.staffPolicy).toBe("off");
+    expect(() => loadConfig({ SESSION_SECRET: SECRET, NODE_ENV: "test", STAFF_MFA: "sometimes" })).toThrow(/STAFF_MFA/);
+  });
+
+  it("refuses a production config without MFA_ENCRYPTION_KEY unless second factors are off, and keeps several keys newest first", () => {
+    expect(() => loadConfig({ SESSION_SECRET: SECRET, NODE_ENV: "production" })).toThrow(/MFA_ENCRYPTION_KEY is required in production/);
+    expect(loadConfig({ SESSION_SECRET: SECRET, NODE_ENV: "production", STAFF_MFA: "off" }).mfa.encryptionKeys).toHaveLength(1);
+    expect(() => loadConfig({ SESSION_SECRET: SECRET, NODE_ENV: "production", MFA_ENCRYPTION_KEY: "short" })).toThrow(/MFA_ENCRYPTION_KEY entry #1/);
+    const a = "mfa-key-a-0123456789-abcdefghijklmnopqrstu";
+    const b = "mfa-key-b-0123456789-abcdefghijklmnopqrstu";
+    expect(loadConfig({ SESSION_SECRET: SECRET, NODE_ENV: "production", MFA_ENCRYPTION_KEY: `${a},${b}` }).mfa.encryptionKeys).toEqual([a, b]);
   });
 });
