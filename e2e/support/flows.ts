@@ -117,6 +117,7 @@ export interface WhoAmI {
   isImpersonating: boolean;
   originalUser: { id: string; email: string; name: string } | null;
   impersonation: { reason: string; ticket: string | null; expiresAt: string } | null;
+  session: { expiresAt: string; aal: 1 | 2; mfaVerifiedAt: string | null };
 }
 
 /** An audit-table row with this action and this reason (a reason unique to the test finds its own rows). */
