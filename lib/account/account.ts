@@ -4,6 +4,7 @@
  */
 import { recordAuditEvent } from "../audit/audit";
 import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, verifyPassword } from "../auth/password";
+import { accessRefusal } from "../auth/access";
 import { fail, ok, type Result } from "../errors";
 import type { Runtime } from "../runtime";
 import { isWellFormedSessionId } from "../session/token";
@@ -18,7 +19,8 @@ export async function changePassword(
   input: { currentPassword: string; newPassword: string },
   metadata: SessionMetadata,
 ): Promise<Result<{ token: string }>> {
-  if (session.impersonation) return fail("FORBIDDEN_WHILE_IMPERSONATING");
+  const refusal = accessRefusal(session, "own-account");
+  if (refusal) return fail(refusal);
   if (input.newPassword.length < MIN_PASSWORD_LENGTH || input.newPassword.length > MAX_PASSWORD_LENGTH) return fail("WEAK_PASSWORD");
   const hash = await getPasswordHash(deps.db, session.user.id);
   if (!hash || !(await verifyPassword(hash, input.currentPassword.slice(0, MAX_PASSWORD_LENGTH)))) return fail("INVALID_CREDENTIALS");
@@ -42,7 +44,8 @@ export async function revokeOwnSession(
   sessionId: string,
   metadata: SessionMetadata,
 ): Promise<Result<{ revoked: number }>> {
-  if (session.impersonation) return fail("FORBIDDEN_WHILE_IMPERSONATING");
+  const refusal = accessRefusal(session, "own-account");
+  if (refusal) return fail(refusal);
   if (!isWellFormedSessionId(sessionId)) return fail("INVALID_ID");
   const owner = await deps.sessions.findSessionOwner(sessionId);
   // Someone else's session answers exactly like a missing one: ids of other users' sessions are not confirmed.
@@ -60,7 +63,8 @@ export async function revokeOwnSession(
 }
 
 export async function revokeOtherSessions(deps: Deps, session: SessionContext, metadata: SessionMetadata): Promise<Result<{ revoked: number }>> {
-  if (session.impersonation) return fail("FORBIDDEN_WHILE_IMPERSONATING");
+  const refusal = accessRefusal(session, "own-account");
+  if (refusal) return fail(refusal);
   const ids = await deps.sessions.revokeUserSessionsWithCache(session.user.id, session.sessionId);
   await recordAuditEvent(deps.db, {
     action: "session.revoke_others",
