@@ -27,8 +27,8 @@ function matches(pattern: string[], path: string[]): boolean {
     const p = pattern[i]!;
     if (p.startsWith("[[...")) return true;
     if (p.startsWith("[...")) return path.length > i;
-    if (i >= path.length || path[i] === "") return false;
-    if (!p.startsWith("[") && p !== path[i]) return false;
+    if (i >= path.length) return false;
+    if (p.startsWith("[") ? path[i] === "" : p !== path[i]) return false;
   }
   return pattern.length === path.length;
 }

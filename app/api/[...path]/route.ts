@@ -15,3 +15,5 @@ export const POST = notFound;
 export const PUT = notFound;
 export const PATCH = notFound;
 export const DELETE = notFound;
+// Next would answer OPTIONS itself with a 204 listing every method: an unknown path has none.
+export const OPTIONS = notFound;
