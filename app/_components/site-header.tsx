@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { mayUse } from "@/lib/auth/access";
-import type { SessionContext } from "@/lib/session";
+import type { SessionContext } from "@/lib/session/types";
 import { signOutAction } from "../actions";
 import { RoleBadge } from "./badges";
 import { NavLink } from "./nav-link";

@@ -1,7 +1,7 @@
 /**
  * Build-time only (next.config.ts): reads app/api into the route table of api-routes.ts. A method counts as
  * implemented when its export is an apiHandler/probeHandler or a function, or an alias of one that is;
- * `methodNotAllowed` stubs and the 404 catch-all are not. the hostile-input suite (test/http/security/hostile.test.ts) checks
+ * `methodNotAllowed` stubs and the 404 catch-all are not. The hostile-input suite (test/http/security/hostile.test.ts) checks
  * the table against the running server, so a route written another way cannot slip out of it unnoticed.
  */
 import { readdirSync, readFileSync } from "node:fs";

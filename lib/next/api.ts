@@ -4,4 +4,4 @@
  */
 export { apiHandler, jsonError, methodNotAllowed, probeHandler, resultResponse, type ApiContext } from "./api-handler";
 export { assertSameOrigin, metadataOf, requireApiAdmin, requireApiSession, requireApiStaff, sessionOf } from "./api-guards";
-export { MAX_JSON_BYTES, readJson } from "./json-body";
+export { readJson } from "./json-body";

@@ -68,7 +68,7 @@ export function refuseHostileRequest(request: GuardedRequest, settings: GuardSet
 }
 
 /** Next's default `serverActions.bodySizeLimit`: a form post to a page above it is refused by Next with a 500. */
-export const PAGE_FORM_MAX_BYTES = 1024 * 1024;
+const PAGE_FORM_MAX_BYTES = 1024 * 1024;
 
 /**
  * A multipart post to a page is read by Next as a server action without JavaScript; a body it cannot parse

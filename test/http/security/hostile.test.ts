@@ -28,6 +28,7 @@ const EXPECTED_AUDIT = new Set(["auth.login", "auth.login_failed", "impersonatio
 
 interface Outcome {
   c: HostileCase;
+  ms?: number;
   res?: RawResponse;
   error?: string;
 }
@@ -83,13 +84,14 @@ async function runAll(cases: HostileCase[], fills: () => Record<string, string>)
         while (next < chunk.length) {
           const c = chunk[next++]!;
           const cookie = cookieHeader(c, current);
+          const sent = performance.now();
           try {
             const res = c.raw
               ? await socketRequest(t.url, c.raw)
               : await rawRequest(t.url, { method: c.method, path: c.path, headers: { ...c.headers, ...(cookie ? { cookie } : {}) }, body: c.body, chunked: c.chunked });
-            outcomes.push({ c, res });
+            outcomes.push({ c, res, ms: performance.now() - sent });
           } catch (error) {
-            outcomes.push({ c, error: (error as Error).message });
+            outcomes.push({ c, error: (error as Error).message, ms: performance.now() - sent });
           }
         }
       }),
@@ -163,9 +165,10 @@ beforeAll(async () => {
       `  …for: ${[...new Set(outcomes.filter((o) => o.res && beforeNext(o.res)).map((o) => o.c.label.replace(/^[A-Z]+ /, "")))].join("; ").slice(0, 600)}`,
       `  connection reset while sending more than the server reads (expected): ${outcomes.filter((o) => o.error && o.c.overLimit).length}`,
       `  audit events added: ${JSON.stringify(auditAdded)}`,
+      `  slowest: ${[...outcomes].sort((a, b) => (b.ms ?? 0) - (a.ms ?? 0)).slice(0, 8).map((o) => `${Math.round(o.ms ?? 0)} ms ${describeCase(o).slice(0, 90)}`).join("; ")}`,
     ].join("\n"),
   );
-}, 600_000);
+}, 1_200_000);
 
 afterAll(async () => t?.stop());
 
