@@ -1,4 +1,12 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
 import type { NextConfig } from "next";
+import { scanApiRoutes } from "./lib/http/api-route-scan";
+
+// The proxy answers methods Next does not route with each route's own 405 or a 404 (lib/http/api-routes.ts);
+// it learns the routes from this table, inlined at build time. `next start` needs no sources: it keeps the built value.
+const API_DIR = path.resolve("app", "api");
+const apiRoutes = existsSync(API_DIR) ? JSON.stringify(scanApiRoutes(API_DIR)) : undefined;
 
 const nextConfig: NextConfig = {
   // Test harnesses and benchmarks build into their own folders so that parallel builds never clobber `.next`.
@@ -6,6 +14,7 @@ const nextConfig: NextConfig = {
   // Native and WASM packages must be loaded by Node at run time, not bundled.
   serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "ioredis", "postgres", "prom-client"],
   poweredByHeader: false,
+  ...(apiRoutes ? { env: { NSI_API_ROUTES: apiRoutes } } : {}),
   // The build type-checks the app only (tests have `npm run typecheck`); see tsconfig.build.json.
   typescript: { tsconfigPath: "tsconfig.build.json" },
   // forbidden() / unauthorized() render app/forbidden.tsx and app/unauthorized.tsx with the right status.

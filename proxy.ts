@@ -2,29 +2,29 @@
  * Optimistic check only: a request for a protected page that carries no session cookie at all goes to
  * /login, which comes back afterwards. Nothing here unseals, validates or touches a database; every
  * page and action validates the session itself (the cookie could be forged, expired or revoked).
+ * Before that, the hostile-request guards (lib/next/request-guards.ts) answer what Next would answer with
+ * a 500 or an empty 400.
  */
 import { NextResponse, type NextRequest } from "next/server";
-import { refuseHostileRequest } from "@/lib/next/request-guards";
+import { proxyConfigOf } from "@/lib/config";
+import { parseApiRouteTable, type ApiRoute } from "@/lib/http/api-routes";
+import { refuseHostileRequest, refuseMalformedPageForm } from "@/lib/next/request-guards";
 
-/** Mirrors lib/config.ts (kept import-free so the proxy stays tiny): `__Host-` whenever the cookie is Secure. */
-function sessionCookieName(): string {
-  const name = process.env.SESSION_NAME?.trim() || "sid";
-  const flag = process.env.SESSION_COOKIE_SECURE?.trim();
-  const secure = flag === "true" || flag === "false" ? flag === "true" : process.env.NODE_ENV === "production";
-  return secure ? `__Host-${name}` : name;
-}
+// Read once: the environment does not change under a running server. The route table is inlined at build
+// time by next.config.ts.
+let settings: { cookieName: string; appOrigin?: string; apiRoutes: ApiRoute[] } | undefined;
+const proxySettings = () => (settings ??= { ...proxyConfigOf(process.env), apiRoutes: parseApiRouteTable(process.env.NSI_API_ROUTES) });
 
 /** The protected pages of the matcher below (the other matcher entries exist only for the guards). */
 function isProtectedPage(pathname: string): boolean {
   return pathname === "/" || /^\/(account|admin)(\/|$)/.test(pathname);
 }
 
-export function proxy(request: NextRequest) {
-  // Undecodable URLs and cross-site server actions: a JSON 4xx here instead of Next's own 500.
-  const refused = refuseHostileRequest(request);
+export async function proxy(request: NextRequest) {
+  const refused = refuseHostileRequest(request, proxySettings()) ?? (await refuseMalformedPageForm(request));
   if (refused) return refused;
   if (!isProtectedPage(request.nextUrl.pathname)) return NextResponse.next();
-  const hasCookie = Boolean(request.cookies.get(sessionCookieName())?.value);
+  const hasCookie = Boolean(request.cookies.get(proxySettings().cookieName)?.value);
   // Only page loads are bounced. A POST here is a server action, which checks the session itself;
   // redirecting it would replay the POST against /login.
   if (!hasCookie && (request.method === "GET" || request.method === "HEAD")) {
@@ -45,9 +45,12 @@ export const config = {
     "/account/:path*",
     "/admin/:path*",
     // For the guards only: the login form (a cross-site post would sign the victim in as the attacker),
-    // URLs with a percent sign (undecodable escapes) and server-action calls from script.
+    // URLs with a percent sign (undecodable escapes), server-action calls from script, multipart posts to
+    // any page (a malformed one is a 500 in Next), and /api paths (methods Next does not route).
     "/login",
     "/:path(.*%.*)",
     { source: "/:path*", has: [{ type: "header", key: "next-action" }] },
+    { source: "/:path*", has: [{ type: "header", key: "content-type", value: ".*[Mm][Uu][Ll][Tt][Ii][Pp][Aa][Rr][Tt].*" }] },
+    "/api/:path*",
   ],
 };

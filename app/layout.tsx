@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { getSession } from "@/lib/next/session";
 import { getRuntime } from "@/lib/runtime";
-import type { SessionContext } from "@/lib/session";
+import type { SessionContext } from "@/lib/session/types";
 import { ImpersonationBanner } from "./_components/impersonation-banner";
 import { SiteHeader } from "./_components/site-header";
 import "./globals.css";

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { mayImpersonateAnyone } from "@/lib/impersonation/policy";
+import { mayUse } from "@/lib/auth/access";
 import { requireUser } from "@/lib/next/session";
 import { RoleBadge } from "./_components/badges";
 import { formatUtc } from "./_lib/format";
@@ -7,7 +7,7 @@ import { ui } from "./_components/styles";
 
 export default async function HomePage() {
   const session = await requireUser("/");
-  const staff = !session.impersonation && mayImpersonateAnyone(session.user.role);
+  const staff = mayUse(session, "staff");
   const expiresAt = Math.min(session.expiresAt, session.absoluteExpiresAt);
   return (
     <div className="space-y-6">

@@ -244,6 +244,23 @@ function parseMfaKeys(raw: string | undefined, policy: AppConfig["mfa"]["staffPo
   return [developmentSecret(dataDir, "mfa-key")];
 }
 
+function sessionCookieOf(e: Pick<RawEnv, "NODE_ENV" | "SESSION_NAME" | "SESSION_COOKIE_SECURE">): { cookieName: string; secure: boolean } {
+  const secure = e.SESSION_COOKIE_SECURE === undefined ? e.NODE_ENV === "production" : e.SESSION_COOKIE_SECURE === "true";
+  // The __Host- prefix makes the browser refuse the cookie unless it is Secure, Path=/ and host-only.
+  return { cookieName: secure ? `__Host-${e.SESSION_NAME}` : e.SESSION_NAME, secure };
+}
+
+const proxySchema = envSchema.pick({ NODE_ENV: true, SESSION_NAME: true, SESSION_COOKIE_SECURE: true, APP_ORIGIN: true });
+
+/**
+ * Pure: the few settings proxy.ts needs, read by the same rules as loadConfig but without building the
+ * whole config (no secrets, no files), since the proxy runs on every matched request.
+ */
+export function proxyConfigOf(source: Record<string, string | undefined>): { cookieName: string; appOrigin?: string } {
+  const e = proxySchema.parse(source);
+  return { cookieName: sessionCookieOf(e).cookieName, appOrigin: e.APP_ORIGIN };
+}
+
 /** Pure: builds the typed config from an environment map. Throws ConfigError naming the variable. */
 export function loadConfig(source: Record<string, string | undefined>): AppConfig {
   const parsed = envSchema.safeParse(source);
@@ -290,7 +307,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
 
   const staffPolicy = e.STAFF_MFA ?? (isProduction ? "required" : "optional");
 
-  const secure = e.SESSION_COOKIE_SECURE === undefined ? isProduction : e.SESSION_COOKIE_SECURE === "true";
+  const { cookieName, secure } = sessionCookieOf(e);
   return {
     env,
     isProduction,
@@ -308,8 +325,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     redis,
     session: {
       secrets: parseSecrets(e.SESSION_SECRET, env, e.DATA_DIR),
-      // The __Host- prefix makes the browser refuse the cookie unless it is Secure, Path=/ and host-only.
-      cookieName: secure ? `__Host-${e.SESSION_NAME}` : e.SESSION_NAME,
+      cookieName,
       cookieSecure: secure,
       idleTtlS: e.SESSION_IDLE_TTL,
       absoluteTtlS: e.SESSION_ABSOLUTE_TTL,

@@ -15,6 +15,7 @@ export const ERRORS = {
   PAYLOAD_TOO_LARGE: { status: 413, message: "The request body is too large." },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: "Send JSON (Content-Type: application/json)." },
   SERVICE_UNAVAILABLE: { status: 503, message: "The service is temporarily unavailable. Try again shortly." },
+  INTERNAL: { status: 500, message: "Something went wrong. Try again." },
   // Impersonation
   NOT_ALLOWED: { status: 403, message: "You are not allowed to impersonate users." },
   TARGET_IS_ADMIN: { status: 403, message: "Administrators cannot be impersonated." },
@@ -68,3 +69,22 @@ export const fail = <T = never>(code: ErrorCode, details?: Record<string, unknow
   message: ERRORS[code].message,
   ...(details ? { details } : {}),
 });
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details?: Record<string, unknown> };
+}
+
+/** The one error envelope of every JSON answer: `{ error: { code, message, details? } }`. */
+export function errorBody(code: ErrorCode, message: string = ERRORS[code].message, details?: Record<string, unknown>): ErrorBody {
+  return { error: { code, message, ...(details ? { details } : {}) } };
+}
+
+/**
+ * The envelope as a Response with the code's status. Never stored by a cache: an error answers one
+ * request (a 401 or 403 replayed to someone else would be wrong).
+ */
+export function errorResponse(code: ErrorCode, init: { message?: string; details?: Record<string, unknown>; headers?: HeadersInit } = {}): Response {
+  const headers = new Headers(init.headers);
+  if (!headers.has("Cache-Control")) headers.set("Cache-Control", "no-store");
+  return Response.json(errorBody(code, init.message, init.details), { status: ERRORS[code].status, headers });
+}

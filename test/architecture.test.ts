@@ -6,6 +6,11 @@
  *  1. Sessions are validated through the cached path only: outside lib/session/ and the composition root
  *     (lib/runtime.ts) nothing imports lib/session/store or touches `validateUncached`.
  *  2. lib/config.ts is the only reader of `process.env` in app/ and lib/.
+ *  3. The session store owns the sessions table: outside lib/session/ (and lib/db/, which defines it) no
+ *     module imports `sessions` from lib/db/schema, so its liveness filters cannot be written twice.
+ *  4. API routes and server actions are thin: they build no error envelope of their own (the one builder is
+ *     lib/errors.ts, reached through jsonError/resultResponse) and make no staff or role check of their own
+ *     (the one rule is lib/auth/access.ts, reached through requireApiSession/requireActionSession).
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -104,6 +109,78 @@ export function findProcessEnvReads(file: string, text: string): Finding[] {
   return findings;
 }
 
+const SCHEMA_MODULE = "lib/db/schema";
+
+/** Rule 3 on one file's text: `import { sessions } from ".../db/schema"`, or `schema.sessions` through a namespace import. */
+export function findSessionsTableAccess(file: string, text: string): Finding[] {
+  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+  const findings: Finding[] = [];
+  const at = (node: ts.Node, what: string) => findings.push({ file, line: sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1, what });
+  const namespaces = new Set<string>();
+  for (const ref of moduleReferences(sf)) {
+    if (resolveSpecifier(file, ref.specifier) !== SCHEMA_MODULE) continue;
+    const node = ref.node;
+    if (ts.isImportDeclaration(node)) {
+      const bindings = node.importClause?.namedBindings;
+      if (bindings && ts.isNamespaceImport(bindings)) namespaces.add(bindings.name.text);
+      if (bindings && ts.isNamedImports(bindings)) {
+        for (const el of bindings.elements) if ((el.propertyName ?? el.name).text === "sessions") at(el, "imports the sessions table");
+      }
+    } else if (ts.isExportDeclaration(node)) {
+      const clause = node.exportClause;
+      if (!clause || (ts.isNamedExports(clause) && clause.elements.some((el) => (el.propertyName ?? el.name).text === "sessions"))) at(node, "re-exports the sessions table");
+    } else at(node, "loads lib/db/schema dynamically");
+  }
+  const visit = (node: ts.Node) => {
+    if (ts.isPropertyAccessExpression(node) && node.name.text === "sessions" && ts.isIdentifier(node.expression) && namespaces.has(node.expression.text)) {
+      at(node, "uses the sessions table");
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return findings;
+}
+
+const ROLE_NAMES = new Set(["admin", "support", "user"]);
+const RESPONSE_BUILDERS = new Set(["json"]);
+
+/** Rule 4 on one file's text (an API route or a server-action module). */
+export function findOwnErrorBodyOrStaffCheck(file: string, text: string): Finding[] {
+  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+  const findings: Finding[] = [];
+  const at = (node: ts.Node, what: string) => findings.push({ file, line: sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1, what });
+  const isRoute = /(^|\/)route\.tsx?$/.test(file);
+  const visit = (node: ts.Node) => {
+    // An envelope written out: `{ error: { code, ... } }` in a route, or any JSON response built in an action.
+    if (isRoute && ts.isPropertyAssignment(node) && ts.isIdentifier(node.name) && node.name.text === "error" && ts.isObjectLiteralExpression(node.initializer)) {
+      if (node.initializer.properties.some((p) => p.name && ts.isIdentifier(p.name) && p.name.text === "code")) at(node, "builds its own error body");
+    }
+    if (isRoute && ts.isPropertyAssignment(node) && ts.isIdentifier(node.name) && node.name.text === "status" && ts.isNumericLiteral(node.initializer) && Number(node.initializer.text) >= 400) {
+      at(node, "sets an error status itself");
+    }
+    if (!isRoute && ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && RESPONSE_BUILDERS.has(node.expression.name.text)) {
+      const target = node.expression.expression;
+      if (ts.isIdentifier(target) && (target.text === "Response" || target.text === "NextResponse")) at(node, "builds an HTTP response in an action");
+    }
+    // A staff check of its own: the policy's role helper, or a role compared with a role name.
+    if (ts.isIdentifier(node) && node.text === "mayImpersonateAnyone") at(node, "checks staff itself (mayImpersonateAnyone)");
+    if (ts.isBinaryExpression(node) && [ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken, ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsToken].includes(node.operatorToken.kind)) {
+      const sides = [node.left, node.right];
+      const role = sides.some((e) => ts.isPropertyAccessExpression(e) && e.name.text === "role");
+      const name = sides.some((e) => ts.isStringLiteralLike(e) && ROLE_NAMES.has(e.text));
+      if (role && name) at(node, "compares a role itself");
+    }
+    // `if (session.impersonation) …`: the impersonation refusal belongs to the access rule too.
+    if (ts.isIfStatement(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === "impersonation") at(node, "refuses impersonation itself");
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return findings;
+}
+
+const isRouteOrActions = (f: string) => /^app\/api\/.*\/route\.tsx?$/.test(f) || /^app\/(.*\/)?actions\.tsx?$/.test(f);
+const FIXTURES = "test/fixtures/architecture";
+
 const read = (file: string) => readFileSync(path.join(ROOT, file), "utf8");
 const topLevel = ["proxy.ts", "instrumentation.ts"].filter((f) => existsSync(path.join(ROOT, f)));
 
@@ -119,6 +196,60 @@ describe("architecture", () => {
   it("only lib/config.ts reads process.env in app/ and lib/", () => {
     const files = [...sourceFiles("app"), ...sourceFiles("lib")].filter((f) => f !== "lib/config.ts");
     expect(files.flatMap((f) => findProcessEnvReads(f, read(f)))).toEqual([]);
+  });
+
+  it("only lib/session (and lib/db, which defines it) touches the sessions table", () => {
+    const files = [...sourceFiles("app"), ...sourceFiles("lib"), ...sourceFiles("scripts"), ...topLevel].filter((f) => !f.startsWith("lib/session/") && !f.startsWith("lib/db/"));
+    expect(files.length).toBeGreaterThan(10);
+    expect(files.flatMap((f) => findSessionsTableAccess(f, read(f)))).toEqual([]);
+  });
+
+  it("no API route or server action builds its own error body or makes its own staff check", () => {
+    const files = sourceFiles("app").filter(isRouteOrActions);
+    expect(files.length).toBeGreaterThan(15);
+    expect(files.flatMap((f) => findOwnErrorBodyOrStaffCheck(f, read(f)))).toEqual([]);
+  });
+
+  describe("the sessions-table rule itself", () => {
+    const flagged = (file: string, text: string) => findSessionsTableAccess(file, text).map((f) => f.what);
+
+    it("flags a named import, a renamed import, a re-export and a namespace member", () => {
+      expect(flagged("lib/users/x.ts", `import { sessions, users } from "../db/schema";`)).toEqual(["imports the sessions table"]);
+      expect(flagged("lib/x.ts", `import { sessions as s } from "@/lib/db/schema";`)).toHaveLength(1);
+      expect(flagged("lib/x.ts", `export { sessions } from "./db/schema";`)).toHaveLength(1);
+      expect(flagged("lib/x.ts", `export * from "./db/schema";`)).toHaveLength(1);
+      expect(flagged("lib/x.ts", `import * as schema from "./db/schema";\nconst t = schema.sessions;`)).toEqual(["uses the sessions table"]);
+    });
+
+    it("does not flag other tables, the session reports, or look-alike names", () => {
+      expect(flagged("lib/x.ts", `import { users, auditEvents } from "./db/schema";`)).toEqual([]);
+      expect(flagged("lib/x.ts", `import { countLiveImpersonations } from "./session/reports";`)).toEqual([]);
+      expect(flagged("lib/x.ts", `import * as schema from "./db/schema";\nconst t = schema.users; const s = runtime.sessions;`)).toEqual([]);
+    });
+  });
+
+  describe("the thin-adapter rule itself (fixtures under test/fixtures/architecture)", () => {
+    const fixture = (name: string, as: string) => findOwnErrorBodyOrStaffCheck(as, read(`${FIXTURES}/${name}`)).map((f) => f.what);
+
+    it("rejects a route that writes its own error envelope, status and staff check", () => {
+      expect(fixture("own-checks-route.ts", "app/api/x/route.ts")).toEqual(
+        expect.arrayContaining(["builds its own error body", "sets an error status itself", "compares a role itself", "refuses impersonation itself"]),
+      );
+    });
+
+    it("rejects an action that checks staff with the policy helper and answers with its own response", () => {
+      expect(fixture("own-checks-actions.ts", "app/admin/x/actions.ts")).toEqual(
+        expect.arrayContaining(["checks staff itself (mayImpersonateAnyone)", "builds an HTTP response in an action"]),
+      );
+    });
+
+    it("accepts the same route written with the guards and the error builder (the twin)", () => {
+      expect(fixture("thin-route.ts", "app/api/x/route.ts")).toEqual([]);
+    });
+
+    it("accepts the same action written with requireActionSession (the twin)", () => {
+      expect(fixture("thin-actions.ts", "app/admin/x/actions.ts")).toEqual([]);
+    });
   });
 
   describe("the session-store rule itself", () => {

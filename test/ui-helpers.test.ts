@@ -133,37 +133,37 @@ describe("proxy (optimistic check)", () => {
   const request = (path: string, init: { cookie?: string; method?: string } = {}) =>
     new NextRequest(new URL(path, "http://app.test"), { method: init.method ?? "GET", headers: init.cookie ? { cookie: init.cookie } : {} });
 
-  it("sends a page load without a session cookie to /login, remembering where it was going", () => {
-    const response = proxy(request("/admin/users?q=ada"));
+  it("sends a page load without a session cookie to /login, remembering where it was going", async () => {
+    const response = await proxy(request("/admin/users?q=ada"));
     expect(response.status).toBe(307);
     const location = new URL(response.headers.get("location")!);
     expect(location.pathname).toBe("/login");
     expect(location.searchParams.get("next")).toBe("/admin/users?q=ada");
   });
 
-  it("lets a request with a session cookie through, marked no-store", () => {
-    const response = proxy(request("/account", { cookie: "sid=sealed-value" }));
+  it("lets a request with a session cookie through, marked no-store", async () => {
+    const response = await proxy(request("/account", { cookie: "sid=sealed-value" }));
     expect(response.headers.get("location")).toBeNull();
     expect(response.headers.get("x-middleware-next")).toBe("1");
     expect(response.headers.get("cache-control")).toMatch(/no-store/);
   });
 
-  it("does not count an empty or differently named cookie as a session", () => {
-    expect(proxy(request("/", { cookie: "sid=" })).status).toBe(307);
-    expect(proxy(request("/", { cookie: "other=1" })).status).toBe(307);
+  it("does not count an empty or differently named cookie as a session", async () => {
+    expect((await proxy(request("/", { cookie: "sid=" }))).status).toBe(307);
+    expect((await proxy(request("/", { cookie: "other=1" }))).status).toBe(307);
   });
 
-  it("never redirects a POST (a server action checks the session itself)", () => {
-    expect(proxy(request("/account", { method: "POST" })).headers.get("location")).toBeNull();
+  it("never redirects a POST (a server action checks the session itself)", async () => {
+    expect((await proxy(request("/account", { method: "POST" }))).headers.get("location")).toBeNull();
   });
 
   it("runs on every protected page", () => {
     expect(proxyConfig.matcher).toEqual(expect.arrayContaining(["/", "/account/:path*", "/admin/:path*"]));
   });
 
-  it("leaves the login page and the API alone without a cookie", () => {
-    expect(proxy(request("/login")).headers.get("location")).toBeNull();
-    expect(proxy(request("/api/auth/user")).headers.get("location")).toBeNull();
-    expect(proxy(request("/accounting")).headers.get("location")).toBeNull();
+  it("leaves the login page and the API alone without a cookie", async () => {
+    expect((await proxy(request("/login"))).headers.get("location")).toBeNull();
+    expect((await proxy(request("/api/auth/user"))).headers.get("location")).toBeNull();
+    expect((await proxy(request("/accounting"))).headers.get("location")).toBeNull();
   });
 });

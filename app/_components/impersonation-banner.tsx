@@ -1,5 +1,5 @@
 import { stopImpersonationAction } from "../actions";
-import type { SessionContext } from "@/lib/session";
+import type { SessionContext } from "@/lib/session/types";
 import { Countdown } from "./countdown";
 import { SubmitButton } from "./submit-button";
 

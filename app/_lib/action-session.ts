@@ -1,19 +1,19 @@
 import "server-only";
 import { redirect } from "next/navigation";
-import type { ErrorCode } from "@/lib/errors";
-import { mayImpersonateAnyone } from "@/lib/impersonation/policy";
+import { accessRefusal, type AccessArea } from "@/lib/auth/access";
 import { clearSessionCookie, readSessionCookie } from "@/lib/next/cookies";
 import { requestMetadata } from "@/lib/next/request-meta";
 import { getSession } from "@/lib/next/session";
 import { getRuntime } from "@/lib/runtime";
-import type { SessionContext } from "@/lib/session";
+import { withFlash } from "./flash";
 
 /**
  * Every server action checks the session itself: a page that rendered the form is no proof, because an
  * action is a POST anyone can send. A cookie that no longer validates is cleared here (pages cannot set
- * cookies) and the visitor goes to the login page, told that the session expired.
+ * cookies) and the visitor goes to the login page, told that the session expired. A session the access
+ * rule (lib/auth/access.ts) keeps out of `area` goes back to `returnTo` with the refusal's code as a flash.
  */
-export async function requireActionSession(returnTo: string) {
+export async function requireActionSession(returnTo: string, area: AccessArea = "session") {
   const runtime = await getRuntime();
   const session = await getSession();
   if (!session) {
@@ -23,16 +23,7 @@ export async function requireActionSession(returnTo: string) {
     if (hadCookie) query.set("expired", "1");
     redirect(`/login?${query}`);
   }
+  const refusal = accessRefusal(session, area);
+  if (refusal) redirect(withFlash(returnTo, { error: refusal }));
   return { runtime, session, metadata: await requestMetadata() };
-}
-
-/** Staff console actions: never while impersonating (no admin powers from inside someone else's account). */
-export function staffRefusal(session: SessionContext): ErrorCode | null {
-  if (session.impersonation) return "FORBIDDEN_WHILE_IMPERSONATING";
-  return mayImpersonateAnyone(session.user.role) ? null : "FORBIDDEN";
-}
-
-/** Role changes, bans, revoking other people's sessions, ending impersonations: admins only. */
-export function adminRefusal(session: SessionContext): ErrorCode | null {
-  return staffRefusal(session) ?? (session.user.role === "admin" ? null : "FORBIDDEN");
 }

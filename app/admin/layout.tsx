@@ -1,5 +1,5 @@
 import { getSession } from "@/lib/next/session";
-import { staffRefusal } from "../_lib/action-session";
+import { mayUse } from "@/lib/auth/access";
 import { NavLink } from "../_components/nav-link";
 
 /**
@@ -9,7 +9,7 @@ import { NavLink } from "../_components/nav-link";
  */
 export default async function AdminLayout({ children }: { children: React.ReactNode }) {
   const session = await getSession().catch(() => null);
-  const staff = session !== null && staffRefusal(session) === null;
+  const staff = session !== null && mayUse(session, "staff");
   return (
     <div className="space-y-6">
       {staff ? (

@@ -3,6 +3,7 @@
  * All refused while impersonating (an impersonator must never take over the account).
  */
 import { recordAuditEvent } from "../audit/audit";
+import { accessRefusal } from "../auth/access";
 import { hashPassword, verifyPassword } from "../auth/password";
 import { checkPassword, isOverlongPassword, passwordRefusal } from "../auth/password-policy";
 import { fail, ok, type Result } from "../errors";
@@ -19,7 +20,8 @@ export async function changePassword(
   input: { currentPassword: string; newPassword: string },
   metadata: SessionMetadata,
 ): Promise<Result<{ token: string }>> {
-  if (session.impersonation) return fail("FORBIDDEN_WHILE_IMPERSONATING");
+  const refusal = accessRefusal(session, "own-account");
+  if (refusal) return fail(refusal);
   const verdict = checkPassword(input.newPassword, { role: session.user.role, email: session.user.email, name: session.user.name });
   if (!verdict.ok) return passwordRefusal(verdict);
   const hash = await getPasswordHash(deps.db, session.user.id);
@@ -45,7 +47,8 @@ export async function revokeOwnSession(
   sessionId: string,
   metadata: SessionMetadata,
 ): Promise<Result<{ revoked: number }>> {
-  if (session.impersonation) return fail("FORBIDDEN_WHILE_IMPERSONATING");
+  const refusal = accessRefusal(session, "own-account");
+  if (refusal) return fail(refusal);
   if (!isWellFormedSessionId(sessionId)) return fail("INVALID_ID");
   const owner = await deps.sessions.findSessionOwner(sessionId);
   // Someone else's session answers exactly like a missing one: ids of other users' sessions are not confirmed.
@@ -63,7 +66,8 @@ export async function revokeOwnSession(
 }
 
 export async function revokeOtherSessions(deps: Deps, session: SessionContext, metadata: SessionMetadata): Promise<Result<{ revoked: number }>> {
-  if (session.impersonation) return fail("FORBIDDEN_WHILE_IMPERSONATING");
+  const refusal = accessRefusal(session, "own-account");
+  if (refusal) return fail(refusal);
   const ids = await deps.sessions.revokeUserSessionsWithCache(session.user.id, session.sessionId);
   await recordAuditEvent(deps.db, {
     action: "session.revoke_others",

@@ -9,7 +9,7 @@ import { verifyPassword } from "../auth/password";
 import { isOverlongPassword } from "../auth/password-policy";
 import { auditEvents, users } from "../db/schema";
 import type { Db } from "../db/types";
-import { ERRORS, fail, ok, type ErrorCode, type Result } from "../errors";
+import { fail, ok, type ErrorCode, type Result } from "../errors";
 import type { ImpersonationSessions } from "../session/impersonation-sessions";
 import type { SessionManager } from "../session/manager";
 import { trueUserOf, type SessionContext, type SessionMetadata } from "../session/types";
@@ -198,5 +198,3 @@ export async function listAccessesTo(db: Db, userId: string, disclose: "name" | 
     by: disclose === "name" ? (r.name ?? "a staff member") : r.role === "admin" ? "an administrator" : "a support agent",
   }));
 }
-
-export const impersonationErrorMessage = (code: ErrorCode) => ERRORS[code].message;

@@ -1,11 +1,11 @@
 import "server-only";
 import { NextResponse } from "next/server";
 import { getConfig } from "../config";
-import { ERRORS } from "../errors";
+import { errorBody } from "../errors";
 import { withTimeout } from "../health/checks";
 import { bearerAllows } from "../observability/bearer";
 import { getRuntime, type Runtime } from "../runtime";
-import { jsonError } from "./api";
+import { jsonError } from "./api-handler";
 
 /** Building the runtime (migrations, a required Redis) may take a while at boot; a probe waits this long. */
 const RUNTIME_WAIT_MS = 2000;
@@ -22,12 +22,11 @@ export async function runtimeForProbe(): Promise<Runtime | null> {
 /** A probe's JSON body with its status; a 503 also carries the standard error object. */
 export function probeResponse(body: Record<string, unknown>, healthy: boolean): NextResponse {
   if (healthy) return NextResponse.json(body);
-  const error = { code: "SERVICE_UNAVAILABLE", message: ERRORS.SERVICE_UNAVAILABLE.message };
-  return NextResponse.json({ ...body, error }, { status: 503, headers: { "Retry-After": "2" } });
+  return NextResponse.json({ ...body, ...errorBody("SERVICE_UNAVAILABLE") }, { status: 503, headers: { "Retry-After": "2" } });
 }
 
 /** Operator endpoints: open unless METRICS_TOKEN is set, then `Authorization: Bearer <token>` is required. */
-export function operatorDenied(request: Request): NextResponse | null {
+export function operatorDenied(request: Request): Response | null {
   if (bearerAllows(request.headers.get("authorization"), getConfig().metricsToken)) return null;
   return jsonError("UNAUTHENTICATED", { message: "A valid bearer token is required.", headers: { "WWW-Authenticate": 'Bearer realm="operator"' } });
 }

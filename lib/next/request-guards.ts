@@ -1,19 +1,30 @@
 /**
  * Refusals the proxy makes before Next routes a request. Each covers hostile input that Next itself would
- * answer with a bare 500 (found by test/http/security/hostile.test.ts and csrf.test.ts); here it becomes
- * the usual JSON 4xx. Pure functions of the request, no runtime, no database: they run on every match.
+ * answer with a bare 500 or an empty 400 (found by test/http/security/hostile.test.ts and csrf.test.ts);
+ * here it becomes the usual JSON 4xx. Pure functions of the request, no runtime, no database: they run on
+ * every match.
  */
-import { ERRORS, type ErrorCode } from "../errors";
+import { errorResponse } from "../errors";
+import { matchApiRoute, ROUTED_METHODS, type ApiRoute } from "../http/api-routes";
+import { isCrossSiteRequest } from "../http/same-origin";
+import { readBoundedBytes } from "./json-body";
 
 interface GuardedRequest {
   method: string;
+  /** Absent in unit tests: the scheme is then unknown and the same-origin rule compares hosts only. */
+  url?: string;
   nextUrl: { pathname: string };
   headers: Headers;
 }
 
-function refusal(code: ErrorCode, message: string = ERRORS[code].message): Response {
-  return Response.json({ error: { code, message } }, { status: ERRORS[code].status, headers: { "Cache-Control": "no-store" } });
+export interface GuardSettings {
+  appOrigin?: string;
+  /** The API's route table (lib/http/api-routes.ts); empty means every /api path is unknown. */
+  apiRoutes?: readonly ApiRoute[];
 }
+
+const isApiPath = (pathname: string) => /^\/api(\/|$)/.test(pathname);
+const isPageWrite = (request: GuardedRequest) => !isApiPath(request.nextUrl.pathname) && !["GET", "HEAD", "OPTIONS"].includes(request.method);
 
 /**
  * Next percent-decodes dynamic segments while matching routes and answers a malformed escape
@@ -25,37 +36,59 @@ export function refuseUndecodablePath(request: GuardedRequest): Response | null 
     for (const segment of request.nextUrl.pathname.split("/")) decodeURIComponent(segment);
     return null;
   } catch {
-    return refusal("INVALID_INPUT", "The URL path is not valid percent-encoding.");
+    return errorResponse("INVALID_INPUT", { message: "The URL path is not valid percent-encoding." });
   }
 }
 
 /**
  * Server actions are POSTs to a page: with a `Next-Action` header when called from script, or a plain
  * multipart form post (`$ACTION_ID_…` field) without JavaScript. Next compares Origin with the host and
- * aborts a cross-site call with a 500; this refuses it first with 403 CSRF_REJECTED, by the rule the API
- * uses (lib/next/api.ts assertSameOrigin): Sec-Fetch-Site must be same-origin (or none: typed URL), and an
- * Origin, when sent, must name this host (`Origin: null`, from a sandboxed frame, is refused too).
- * SameSite=Lax does not cover this alone: a cross-site form post to the login action needs no cookie.
+ * aborts a cross-site call with a 500; this refuses it first with 403 CSRF_REJECTED, by the one same-origin
+ * rule (lib/http/same-origin.ts) the API uses too.
  */
-export function refuseCrossSiteAction(request: GuardedRequest): Response | null {
-  const pageWrite = !/^\/api(\/|$)/.test(request.nextUrl.pathname) && !["GET", "HEAD", "OPTIONS"].includes(request.method);
-  if (!pageWrite && !request.headers.has("next-action")) return null;
-  const site = request.headers.get("sec-fetch-site");
-  if (site && site !== "same-origin" && site !== "none") return refusal("CSRF_REJECTED");
-  const origin = request.headers.get("origin");
-  if (!origin) return null; // not sent by a browser page; Next's own check still applies
-  let originHost: string;
-  try {
-    originHost = new URL(origin).host;
-  } catch {
-    return refusal("CSRF_REJECTED");
-  }
-  // The host Next compares with: x-forwarded-host (which `next start` fills from Host) or Host.
-  const host = request.headers.get("x-forwarded-host")?.split(",")[0]?.trim() || request.headers.get("host");
-  return originHost === host ? null : refusal("CSRF_REJECTED");
+export function refuseCrossSiteAction(request: GuardedRequest, settings: GuardSettings = {}): Response | null {
+  if (!isPageWrite(request) && !request.headers.has("next-action")) return null;
+  return isCrossSiteRequest(request.headers, { url: request.url, appOrigin: settings.appOrigin }) ? errorResponse("CSRF_REJECTED") : null;
+}
+
+/**
+ * A method Next never routes (PROPFIND, MKCOL, PURGE, QUERY, …) gets an empty 400 from Next on /api paths.
+ * Answered here as a route would: a JSON 405 naming the route's methods, or a JSON 404 where no route is.
+ */
+export function refuseUnroutedApiMethod(request: GuardedRequest, settings: GuardSettings = {}): Response | null {
+  if (!isApiPath(request.nextUrl.pathname) || (ROUTED_METHODS as readonly string[]).includes(request.method)) return null;
+  const route = matchApiRoute(settings.apiRoutes ?? [], request.nextUrl.pathname);
+  if (!route || route.methods.length === 0) return errorResponse("NOT_FOUND");
+  return errorResponse("METHOD_NOT_ALLOWED", { headers: { Allow: route.methods.join(", ") } });
 }
 
 /** The first refusal that applies, or null to let the request through. */
-export function refuseHostileRequest(request: GuardedRequest): Response | null {
-  return refuseUndecodablePath(request) ?? refuseCrossSiteAction(request);
+export function refuseHostileRequest(request: GuardedRequest, settings: GuardSettings = {}): Response | null {
+  return refuseUndecodablePath(request) ?? refuseUnroutedApiMethod(request, settings) ?? refuseCrossSiteAction(request, settings);
+}
+
+/** Next's default `serverActions.bodySizeLimit`: a form post to a page above it is refused by Next with a 500. */
+const PAGE_FORM_MAX_BYTES = 1024 * 1024;
+
+/**
+ * A multipart post to a page is read by Next as a server action without JavaScript; a body it cannot parse
+ * (no boundary, garbage, over the size limit) ends in "500 Internal Server Error" whether or not the page
+ * has actions. Checked here on a copy of the body: 413 over the limit, 400 when it is not multipart at all.
+ */
+export async function refuseMalformedPageForm(request: Request & GuardedRequest): Promise<Response | null> {
+  const type = request.headers.get("content-type") ?? "";
+  if (!isPageWrite(request) || !/^\s*multipart\//i.test(type)) return null;
+  if (Number(request.headers.get("content-length") ?? "0") > PAGE_FORM_MAX_BYTES) return errorResponse("PAYLOAD_TOO_LARGE");
+  let bytes: Uint8Array;
+  try {
+    bytes = await readBoundedBytes(request.clone(), PAGE_FORM_MAX_BYTES);
+  } catch {
+    return errorResponse("PAYLOAD_TOO_LARGE");
+  }
+  try {
+    await new Response(Buffer.from(bytes), { headers: { "content-type": type } }).formData();
+    return null;
+  } catch {
+    return errorResponse("INVALID_INPUT", { message: "The form body is not valid multipart/form-data." });
+  }
 }

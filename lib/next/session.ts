@@ -1,10 +1,8 @@
 import "server-only";
-import { forbidden, redirect } from "next/navigation";
+import { redirect } from "next/navigation";
 import { cache } from "react";
-import { AppError } from "../errors";
-import { mayImpersonateAnyone } from "../impersonation/policy";
 import { getRuntime } from "../runtime";
-import { trueUserOf, type SessionContext } from "../session/types";
+import type { SessionContext } from "../session/types";
 import { cookies } from "next/headers";
 
 /**
@@ -36,27 +34,3 @@ export async function requireUser(returnTo?: string): Promise<SessionContext> {
   }
   return session;
 }
-
-/**
- * For /admin pages: staff only (admins and support), and nobody may use the console while impersonating
- * (an impersonation must not be a path to admin powers, nor admin powers a path out of the audit trail).
- */
-export async function requireStaff(returnTo?: string): Promise<SessionContext> {
-  const session = await requireUser(returnTo);
-  if (session.impersonation || !mayImpersonateAnyone(session.user.role)) forbidden();
-  return session;
-}
-
-/** Admins only: role changes, bans, revoking other people's sessions, ending impersonations. */
-export async function requireAdmin(returnTo?: string): Promise<SessionContext> {
-  const session = await requireStaff(returnTo);
-  if (session.user.role !== "admin") forbidden();
-  return session;
-}
-
-/** Guard for sensitive actions (password, email, sessions, anything under /admin). */
-export function forbidWhileImpersonating(session: SessionContext): void {
-  if (session.impersonation) throw new AppError("FORBIDDEN_WHILE_IMPERSONATING");
-}
-
-export { trueUserOf };

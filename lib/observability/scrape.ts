@@ -2,11 +2,10 @@
  * Gauges that describe state rather than events are refreshed when Prometheus scrapes, each probe bounded
  * so a slow Postgres cannot hang the scrape (the gauge then keeps its last value).
  */
-import { and, count, gt, isNotNull } from "drizzle-orm";
 import type { SessionCache } from "../cache/session-cache";
 import { createPostgresOutbox } from "../cache/outbox";
-import { sessions } from "../db/schema";
 import type { Db } from "../db/types";
+import { countLiveImpersonations } from "../session/reports";
 import { getMetrics } from "./metrics";
 
 const SCRAPE_PROBE_TIMEOUT_MS = 1000;
@@ -25,15 +24,6 @@ async function bounded<T>(work: Promise<T>): Promise<T | undefined> {
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** Live impersonations: impersonation rows whose hard expiry is still ahead. */
-export async function countLiveImpersonations(db: Db, now = Date.now()): Promise<number> {
-  const [row] = await db
-    .select({ n: count() })
-    .from(sessions)
-    .where(and(isNotNull(sessions.impersonatorId), gt(sessions.absoluteExpiresAt, new Date(now))));
-  return Number(row?.n ?? 0);
 }
 
 export async function refreshScrapeGauges(deps: { db: Db; cache: SessionCache }, now = Date.now()): Promise<void> {

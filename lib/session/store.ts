@@ -13,6 +13,14 @@ import type { Database, Db } from "../db/types";
 import type { SessionContext, SessionMetadata } from "./types";
 
 const impersonators = alias(users, "impersonator");
+
+/**
+ * The liveness filters, one place each: a user's own sign-in is live while both its rolling and absolute
+ * expiries are ahead; an impersonation while its hard limit is (its rolling expiry is never consulted).
+ */
+const liveOwnSession = (now: number) =>
+  and(isNull(sessions.impersonatorId), gt(sessions.expiresAt, new Date(now)), gt(sessions.absoluteExpiresAt, new Date(now)));
+const liveImpersonation = (now: number) => and(isNotNull(sessions.impersonatorId), gt(sessions.absoluteExpiresAt, new Date(now)));
 const IMPERSONATION_GRACE_MS = 24 * 3600 * 1000;
 
 /**
@@ -204,14 +212,7 @@ export function createSessionStore(database: Pick<Database, "db" | "queryArrays"
           impersonatorId: sessions.impersonatorId,
         })
         .from(sessions)
-        .where(
-          and(
-            eq(sessions.userId, userId),
-            isNull(sessions.impersonatorId),
-            gt(sessions.expiresAt, new Date(now)),
-            gt(sessions.absoluteExpiresAt, new Date(now)),
-          ),
-        )
+        .where(and(eq(sessions.userId, userId), liveOwnSession(now)))
         .orderBy(sql`${sessions.lastSeenAt} desc`);
     },
 
@@ -254,7 +255,7 @@ export function createSessionStore(database: Pick<Database, "db" | "queryArrays"
         .from(sessions)
         .innerJoin(targets, eq(targets.id, sessions.userId))
         .innerJoin(impersonators, eq(impersonators.id, sessions.impersonatorId))
-        .where(and(isNotNull(sessions.impersonatorId), gt(sessions.absoluteExpiresAt, new Date(now))))
+        .where(liveImpersonation(now))
         .orderBy(sql`${sessions.createdAt} desc`);
     },
 
@@ -315,4 +316,27 @@ export function createSessionStore(database: Pick<Database, "db" | "queryArrays"
       }
     },
   };
+}
+
+/**
+ * Per user: live own sign-ins and the latest activity, as a subquery to join on `userId` (the admin user
+ * list sorts and pages on it). Reached through lib/session/reports.ts.
+ */
+export function liveSessionStatsByUser(db: Db, now: number) {
+  return db
+    .select({
+      userId: sessions.userId,
+      active: sql<number>`count(*)::int`.as("active"),
+      lastSeen: sql<Date | null>`max(${sessions.lastSeenAt})`.as("last_seen"),
+    })
+    .from(sessions)
+    .where(liveOwnSession(now))
+    .groupBy(sessions.userId)
+    .as("stats");
+}
+
+/** How many impersonations are live right now (a metrics gauge). */
+export async function countLiveImpersonations(db: Db, now: number): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(sessions).where(liveImpersonation(now));
+  return Number(row?.n ?? 0);
 }

@@ -1,7 +1,8 @@
 /** User records: lookups for login and the admin console, role and status changes. */
-import { and, asc, desc, eq, gt, ilike, or, sql, type SQL } from "drizzle-orm";
-import { sessions, users, USER_ROLES, USER_STATUSES, type UserRole, type UserStatus, type UserRow } from "../db/schema";
+import { and, asc, desc, eq, ilike, or, sql, type SQL } from "drizzle-orm";
+import { users, USER_ROLES, USER_STATUSES, type UserRole, type UserStatus, type UserRow } from "../db/schema";
 import type { Db } from "../db/types";
+import { liveSessionStatsByUser } from "../session/reports";
 
 export type PublicUser = Pick<UserRow, "id" | "email" | "name" | "role" | "status" | "createdAt" | "sample">;
 
@@ -96,16 +97,7 @@ export async function listUsers(db: Db, query: UserListQuery, now = new Date()):
   const pageSize = Math.min(Math.max(query.pageSize ?? 25, 1), 100);
   const page = Math.max(query.page ?? 1, 1);
 
-  const stats = db
-    .select({
-      userId: sessions.userId,
-      active: sql<number>`count(*)::int`.as("active"),
-      lastSeen: sql<Date | null>`max(${sessions.lastSeenAt})`.as("last_seen"),
-    })
-    .from(sessions)
-    .where(and(sql`${sessions.impersonatorId} is null`, gt(sessions.expiresAt, now), gt(sessions.absoluteExpiresAt, now)))
-    .groupBy(sessions.userId)
-    .as("stats");
+  const stats = liveSessionStatsByUser(db, now.getTime());
 
   const direction = query.dir === "desc" ? desc : asc;
   const sortColumn = {

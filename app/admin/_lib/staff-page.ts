@@ -1,16 +1,16 @@
 import "server-only";
+import { accessRefusal } from "@/lib/auth/access";
 import { requireUser } from "@/lib/next/session";
-import { staffRefusal } from "../../_lib/action-session";
 
 /**
- * The check every admin page makes for itself: signed in (or off to /login), then staff and not
- * impersonating, the same rule as requireStaff(). It returns the refusal instead of calling forbidden()
- * because, in a production build of Next 16, forbidden() thrown by a page yields a 403 whose HTML body
- * is empty until JavaScript renders it (vercel/next.js#98295). The page renders <ForbiddenView /> itself,
- * so the message is there without JavaScript; the price is a 200 status on that page (the admin API,
- * the authority for scripts, still answers 403 with a code).
+ * The check every admin page makes for itself: signed in (or off to /login), then the access rule's
+ * `staff` area (lib/auth/access.ts). It returns the refusal instead of calling forbidden() because, in a
+ * production build of Next 16, forbidden() thrown by a page yields a 403 whose HTML body is empty until
+ * JavaScript renders it (vercel/next.js#98295). The page renders <ForbiddenView /> itself, so the message
+ * is there without JavaScript; the price is a 200 status on that page (the admin API, the authority for
+ * scripts, still answers 403 with a code).
  */
 export async function checkStaffPage(returnTo: string) {
   const session = await requireUser(returnTo);
-  return { session, denied: staffRefusal(session) !== null };
+  return { session, denied: accessRefusal(session, "staff") !== null };
 }

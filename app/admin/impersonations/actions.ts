@@ -4,7 +4,7 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { forceEndImpersonation } from "@/lib/impersonation/service";
 import { isWellFormedSessionId } from "@/lib/session/token";
-import { adminRefusal, requireActionSession } from "../../_lib/action-session";
+import { requireActionSession } from "../../_lib/action-session";
 import { formDataOf } from "../../_lib/form-data";
 import { withFlash } from "../../_lib/flash";
 
@@ -12,9 +12,7 @@ const PAGE = "/admin/impersonations";
 
 /** End now: admins only; the impersonator's browser is back to their own identity on its next request. */
 export async function endImpersonationAction(formData: FormData): Promise<void> {
-  const { runtime, session, metadata } = await requireActionSession(PAGE);
-  const refusal = adminRefusal(session);
-  if (refusal) redirect(withFlash(PAGE, { error: refusal }));
+  const { runtime, session, metadata } = await requireActionSession(PAGE, "admin");
   const sessionId = z.string().max(128).catch("").parse(formDataOf(formData).get("sessionId"));
   if (!isWellFormedSessionId(sessionId)) redirect(withFlash(PAGE, { error: "INVALID_ID" }));
   const result = await forceEndImpersonation(runtime.impersonation, session, sessionId, metadata);

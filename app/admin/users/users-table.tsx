@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { ERRORS } from "@/lib/errors";
 import { canImpersonate, type ImpersonationDenial } from "@/lib/impersonation/policy";
-import type { SessionUser } from "@/lib/session";
+import type { SessionUser } from "@/lib/session/types";
 import type { UserListItem, UserSort } from "@/lib/users/users";
 import { RoleBadge, SampleBadge, StatusBadge } from "../../_components/badges";
 import { buttonClass, ui } from "../../_components/styles";

@@ -4,6 +4,7 @@
  * matters is audited; enrolling, disabling and a reset end the user's other sessions.
  */
 import { recordAuditEvent, type AuditAction } from "../../audit/audit";
+import { accessRefusal } from "../access";
 import type { Db } from "../../db/types";
 import { fail, ok, type Result } from "../../errors";
 import type { SessionManager } from "../../session/manager";
@@ -82,8 +83,10 @@ export async function completeSignIn(
   return ok({ token: issued.token, userId: challenge.userId });
 }
 
+/** Second factors belong to the account's owner: an impersonator can neither see nor change them. */
 function refuseWhileImpersonating(session: SessionContext): Result<never> | null {
-  return session.impersonation ? fail("FORBIDDEN_WHILE_IMPERSONATING") : null;
+  const refusal = accessRefusal(session, "own-account");
+  return refusal ? fail(refusal) : null;
 }
 
 /** Step-up on the current session with a second factor (before impersonation, admin actions, MFA changes). */

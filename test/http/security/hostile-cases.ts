@@ -7,7 +7,7 @@
 import { HOSTILE_BODIES, HOSTILE_COOKIES, HOSTILE_HEADERS, HOSTILE_QUERIES, hostileIds, randomBody, randomId, type HostileId } from "./hostile-values";
 import { METHODS, STATE_CHANGING, unusedId, fillTemplate, type DiscoveredRoute, type Method } from "./support";
 
-export type Category = "method" | "path" | "cookie" | "header" | "body" | "query" | "action";
+export type Category = "method" | "path" | "cookie" | "header" | "body" | "query" | "action" | "unrouted" | "unknown-api" | "page-form" | "smuggling";
 export type Identity = "anonymous" | "admin";
 
 export interface HostileCase {
@@ -26,6 +26,8 @@ export interface HostileCase {
    * answers and closes, so a client still sending may see the reset before the answer. Both are refusals.
    */
   overLimit?: boolean;
+  /** Sent byte for byte over a socket instead (hostile-requests.ts): framing no client library produces. */
+  raw?: string;
 }
 
 export function mulberry32(seed: number): () => number {

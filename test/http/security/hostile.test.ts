@@ -17,7 +17,8 @@ import { ADMIN, startTestServer, type TestServer } from "../support/server";
 import { probePostgres } from "../../support/services";
 import { generateActionCases, generateCases, type HostileCase, type RoutePlan } from "./hostile-cases";
 import { auditActionsSince, snapshotDatabase, type DbSnapshot } from "./hostile-db";
-import { discoverApiRoutes, discoverServerActions, fillTemplate, rawRequest, STATE_CHANGING, unusedId, type Method, type RawResponse } from "./support";
+import { generateRequestCases, generateSmugglingCases, MADE_UP_METHODS, socketRequest } from "./hostile-requests";
+import { discoverApiRoutes, discoverPages, discoverServerActions, fillTemplate, rawRequest, STATE_CHANGING, unusedId, type Method, type RawResponse } from "./support";
 
 const pg = await probePostgres();
 const SEED = Number(process.env.HOSTILE_SEED ?? 20261122);
@@ -27,6 +28,7 @@ const EXPECTED_AUDIT = new Set(["auth.login", "auth.login_failed", "impersonatio
 
 interface Outcome {
   c: HostileCase;
+  ms?: number;
   res?: RawResponse;
   error?: string;
 }
@@ -39,6 +41,7 @@ const outcomes: Outcome[] = [];
 let before: DbSnapshot | null = null;
 let after: DbSnapshot | null = null;
 let auditAdded: Record<string, number> = {};
+let plans: RoutePlan[] = [];
 
 async function signInAdmin(): Promise<void> {
   const c = t.client();
@@ -81,11 +84,14 @@ async function runAll(cases: HostileCase[], fills: () => Record<string, string>)
         while (next < chunk.length) {
           const c = chunk[next++]!;
           const cookie = cookieHeader(c, current);
+          const sent = performance.now();
           try {
-            const res = await rawRequest(t.url, { method: c.method, path: c.path, headers: { ...c.headers, ...(cookie ? { cookie } : {}) }, body: c.body, chunked: c.chunked });
-            outcomes.push({ c, res });
+            const res = c.raw
+              ? await socketRequest(t.url, c.raw)
+              : await rawRequest(t.url, { method: c.method, path: c.path, headers: { ...c.headers, ...(cookie ? { cookie } : {}) }, body: c.body, chunked: c.chunked });
+            outcomes.push({ c, res, ms: performance.now() - sent });
           } catch (error) {
-            outcomes.push({ c, error: (error as Error).message });
+            outcomes.push({ c, error: (error as Error).message, ms: performance.now() - sent });
           }
         }
       }),
@@ -123,10 +129,12 @@ beforeAll(async () => {
   const started = Date.now();
   t = await startTestServer();
   await signInAdmin();
-  const plans = await planRoutes();
+  plans = await planRoutes();
   const cases = [
     ...generateCases({ plans, seed: SEED, origin: t.url, adminEffectful: new Set(["POST /api/auth/logout", "DELETE /api/auth/sessions"]), randomPerRoute: 6 }),
     ...generateActionCases(discoverServerActions(), t.url),
+    ...generateRequestCases({ routes: discoverApiRoutes(), pages: discoverPages().filter((p) => p.params.length === 0).map((p) => p.template), origin: t.url }),
+    ...generateSmugglingCases(),
   ];
   console.log(`hostile: seed ${SEED} (replay with HOSTILE_SEED=${SEED}), ${cases.length} cases over ${plans.length} routes`);
   before = t.db ? await snapshotDatabase(t.db) : null;
@@ -157,9 +165,10 @@ beforeAll(async () => {
       `  …for: ${[...new Set(outcomes.filter((o) => o.res && beforeNext(o.res)).map((o) => o.c.label.replace(/^[A-Z]+ /, "")))].join("; ").slice(0, 600)}`,
       `  connection reset while sending more than the server reads (expected): ${outcomes.filter((o) => o.error && o.c.overLimit).length}`,
       `  audit events added: ${JSON.stringify(auditAdded)}`,
+      `  slowest: ${[...outcomes].sort((a, b) => (b.ms ?? 0) - (a.ms ?? 0)).slice(0, 8).map((o) => `${Math.round(o.ms ?? 0)} ms ${describeCase(o).slice(0, 90)}`).join("; ")}`,
     ].join("\n"),
   );
-}, 600_000);
+}, 1_200_000);
 
 afterAll(async () => t?.stop());
 
@@ -183,6 +192,63 @@ describe(`hostile input (seed ${SEED})`, () => {
         return problem ? [`${describeCase(o)}: ${o.res!.status} ${problem}`] : [];
       });
     if (process.env.HOSTILE_REPORT) appendFileSync(process.env.HOSTILE_REPORT, bad.join("\n") + "\n");
+    expect(bad.slice(0, 25), `${bad.length} failures`).toEqual([]);
+  });
+
+  const ofCategory = (category: string) => outcomes.filter((o) => o.c.category === category && o.res);
+
+  it("answers a method Next does not route on an API route with a JSON 405 naming the route's methods (404 on the catch-all)", () => {
+    const cases = ofCategory("unrouted").filter((o) => !MADE_UP_METHODS.includes(o.c.method));
+    expect(cases.length).toBeGreaterThan(100);
+    const bad = cases.flatMap((o) => {
+      const catchAll = /\[\.\.\./.test(o.c.label);
+      const allow = String(o.res!.headers.allow ?? "");
+      const problem =
+        errorShapeProblem(o.res!) ??
+        (catchAll ? (o.res!.status === 404 ? null : `status ${o.res!.status}`) : o.res!.status !== 405 ? `status ${o.res!.status}` : allow === "" || allow.includes(o.c.method) ? `Allow "${allow}"` : null);
+      return problem ? [`${describeCase(o)}: ${problem}`] : [];
+    });
+    expect(bad.slice(0, 25), `${bad.length} failures`).toEqual([]);
+    // The proxy's route table (built from app/api by next.config.ts) agrees with the running routes: the
+    // Allow it names holds exactly the state-changing methods that do something.
+    const mismatched = plans.filter((p) => !p.route.catchAll).flatMap((p) => {
+      const answer = cases.find((o) => o.c.method === "PROPFIND" && o.c.label === `PROPFIND ${p.route.template}`);
+      const allowed = String(answer?.res?.headers.allow ?? "").split(/,\s*/).filter((m) => (STATE_CHANGING as string[]).includes(m)).sort();
+      return allowed.join() === [...p.implemented].sort().join() ? [] : [`${p.route.template}: Allow ${allowed} vs implemented ${p.implemented}`];
+    });
+    expect(mismatched).toEqual([]);
+  });
+
+  it("leaves made-up method tokens to Node's parser, which refuses them with 400 before any code runs", () => {
+    const cases = ofCategory("unrouted").filter((o) => MADE_UP_METHODS.includes(o.c.method));
+    expect(cases.length).toBeGreaterThan(0);
+    expect(cases.filter((o) => !(beforeNext(o.res!) && o.res!.status === 400)).map(describeCase)).toEqual([]);
+  });
+
+  it("answers an unknown /api path with a JSON 404 for every method (HEAD without a body)", () => {
+    const cases = ofCategory("unknown-api");
+    expect(cases.length).toBeGreaterThan(50);
+    const bad = cases.filter((o) => o.res!.status !== 404 || (o.c.method !== "HEAD" && errorShapeProblem(o.res!) !== null)).map((o) => `${describeCase(o)}: ${o.res!.status} ${o.res!.text.slice(0, 80)}`);
+    expect(bad.slice(0, 25), `${bad.length} failures`).toEqual([]);
+  });
+
+  it("answers a malformed or oversized multipart post to any page with a 4xx (413 over the form limit)", () => {
+    const cases = ofCategory("page-form");
+    expect(cases.length).toBeGreaterThan(20);
+    const bad = cases.filter((o) => o.res!.status < 400 || o.res!.status >= 500 || (o.c.overLimit && o.res!.status !== 413)).map((o) => `${describeCase(o)}: ${o.res!.status} ${o.res!.text.slice(0, 80)}`);
+    expect(bad.slice(0, 25), `${bad.length} failures`).toEqual([]);
+  });
+
+  it("answers every request-smuggling framing without a 5xx: Node's parser refuses the ambiguous ones, the rest get the route's own answer", () => {
+    const cases = outcomes.filter((o) => o.c.category === "smuggling");
+    expect(cases.length).toBeGreaterThan(30);
+    const bad = cases.flatMap((o) => {
+      if (!o.res) return [`${describeCase(o)}: ${o.error}`];
+      if (o.res.status >= 500) return [`${describeCase(o)}: ${o.res.status}`];
+      if (beforeNext(o.res) || !o.c.path.startsWith("/api") || o.res.status < 400) return [];
+      const problem = errorShapeProblem(o.res);
+      return problem ? [`${describeCase(o)}: ${problem}`] : [];
+    });
     expect(bad.slice(0, 25), `${bad.length} failures`).toEqual([]);
   });
 

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { changeUserRole, revokeAllSessionsOf, revokeSessionOf, setUserBanned } from "@/lib/admin/user-admin";
 import { clearSessionCookie } from "@/lib/next/cookies";
 import { isUuid, parseRole } from "@/lib/users/users";
-import { adminRefusal, requireActionSession } from "../../../_lib/action-session";
+import { requireActionSession } from "../../../_lib/action-session";
 import { formDataOf } from "../../../_lib/form-data";
 import { withFlash } from "../../../_lib/flash";
 
@@ -15,9 +15,7 @@ async function adminAction(input: FormData) {
   const userId = z.string().max(64).catch("").parse(form.get("userId"));
   // A malformed id never reaches a URL we redirect to.
   const page = isUuid(userId) ? `/admin/users/${userId}` : "/admin/users";
-  const context = await requireActionSession(page);
-  const refusal = adminRefusal(context.session);
-  if (refusal) redirect(withFlash(page, { error: refusal }));
+  const context = await requireActionSession(page, "admin");
   return { ...context, userId, page, form };
 }
 

@@ -10,9 +10,8 @@ const Body = z.object({ currentPassword: z.string().max(1024), newPassword: z.st
 /** Change the password: every other sign-in ends, and this browser continues on a fresh token. */
 export const POST = apiHandler(ROUTE, async (ctx) => {
   assertSameOrigin(ctx.request);
-  const session = await requireApiSession(ctx);
   // Refused before the body is read: an impersonator gets the same answer whatever they send.
-  if (session.impersonation) return jsonError("FORBIDDEN_WHILE_IMPERSONATING");
+  const session = await requireApiSession(ctx, "own-account");
   const body = await readJson(ctx.request, Body);
   const result = await changePassword(ctx.runtime, session, body, metadataOf(ctx));
   if (!result.ok) return jsonError(result.code, { message: result.message });

@@ -1,13 +1,12 @@
 import { NextResponse } from "next/server";
 import { revokeOtherSessions } from "@/lib/account/account";
-import { apiHandler, assertSameOrigin, jsonError, metadataOf, methodNotAllowed, requireApiSession, resultResponse } from "@/lib/next/api";
+import { apiHandler, assertSameOrigin, metadataOf, methodNotAllowed, requireApiSession, resultResponse } from "@/lib/next/api";
 
 const ROUTE = "/api/auth/sessions";
 
 /** The caller's own sign-ins. Not while impersonating: the target's devices and addresses are not the impersonator's business. */
 export const GET = apiHandler(ROUTE, async (ctx) => {
-  const session = await requireApiSession(ctx);
-  if (session.impersonation) return jsonError("FORBIDDEN_WHILE_IMPERSONATING");
+  const session = await requireApiSession(ctx, "own-account");
   const rows = await ctx.runtime.sessions.listUserSessions(session.user.id);
   return NextResponse.json({
     sessions: rows.map((r) => ({

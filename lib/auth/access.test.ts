@@ -1,0 +1,77 @@
+/**
+ * accessRefusal, exhaustively: every area x role x impersonating. Each refusal sits beside the allowed twin
+ * it differs from by one attribute; a table test then walks every combination against the written rules.
+ */
+import { describe, expect, it } from "vitest";
+import { USER_ROLES, type UserRole } from "../db/schema";
+import { ACCESS_AREAS, accessRefusal, mayUse, type AccessArea, type AccessSubject } from "./access";
+
+const IMPERSONATION = { reason: "ticket", parentSessionId: "parent" };
+const signedIn = (role: UserRole): AccessSubject => ({ user: { role }, impersonation: null });
+const impersonating = (role: UserRole): AccessSubject => ({ user: { role }, impersonation: IMPERSONATION });
+
+describe("accessRefusal: each refusal beside its allowed twin", () => {
+  it("lets any signed-in user through to the session area, impersonating or not", () => {
+    for (const role of USER_ROLES) {
+      expect(accessRefusal(signedIn(role), "session")).toBeNull();
+      expect(accessRefusal(impersonating(role), "session")).toBeNull();
+    }
+  });
+
+  it("lets the owner act on their own account", () => {
+    expect(accessRefusal(signedIn("user"), "own-account")).toBeNull();
+  });
+  it("refuses an impersonator acting on the target's account with FORBIDDEN_WHILE_IMPERSONATING", () => {
+    expect(accessRefusal(impersonating("user"), "own-account")).toBe("FORBIDDEN_WHILE_IMPERSONATING");
+  });
+
+  it("lets support staff into the console", () => {
+    expect(accessRefusal(signedIn("support"), "staff")).toBeNull();
+  });
+  it("lets an admin into the console", () => {
+    expect(accessRefusal(signedIn("admin"), "staff")).toBeNull();
+  });
+  it("refuses a regular user the console with FORBIDDEN", () => {
+    expect(accessRefusal(signedIn("user"), "staff")).toBe("FORBIDDEN");
+  });
+  it("refuses the console from inside an impersonation of a support agent with FORBIDDEN_WHILE_IMPERSONATING", () => {
+    expect(accessRefusal(impersonating("support"), "staff")).toBe("FORBIDDEN_WHILE_IMPERSONATING");
+  });
+  it("names the impersonation, not the role, when a regular user's session is an impersonation", () => {
+    expect(accessRefusal(impersonating("user"), "staff")).toBe("FORBIDDEN_WHILE_IMPERSONATING");
+  });
+
+  it("lets an admin use the admin-only actions", () => {
+    expect(accessRefusal(signedIn("admin"), "admin")).toBeNull();
+  });
+  it("refuses support staff the admin-only actions with FORBIDDEN", () => {
+    expect(accessRefusal(signedIn("support"), "admin")).toBe("FORBIDDEN");
+  });
+  it("refuses a regular user the admin-only actions with FORBIDDEN", () => {
+    expect(accessRefusal(signedIn("user"), "admin")).toBe("FORBIDDEN");
+  });
+  it("refuses the admin-only actions from inside an impersonation with FORBIDDEN_WHILE_IMPERSONATING, whatever the role", () => {
+    for (const role of USER_ROLES) expect(accessRefusal(impersonating(role), "admin")).toBe("FORBIDDEN_WHILE_IMPERSONATING");
+  });
+});
+
+describe("accessRefusal: every combination against the written rules", () => {
+  const expected = (area: AccessArea, role: UserRole, imp: boolean): string | null => {
+    if (area === "session") return null;
+    if (imp) return "FORBIDDEN_WHILE_IMPERSONATING";
+    if (area === "own-account") return null;
+    if (area === "staff") return role === "user" ? "FORBIDDEN" : null;
+    return role === "admin" ? null : "FORBIDDEN";
+  };
+  for (const area of ACCESS_AREAS) {
+    for (const role of USER_ROLES) {
+      for (const imp of [false, true]) {
+        it(`${area} / ${role}${imp ? " / impersonating" : ""} -> ${expected(area, role, imp) ?? "allowed"}`, () => {
+          const subject = imp ? impersonating(role) : signedIn(role);
+          expect(accessRefusal(subject, area)).toBe(expected(area, role, imp));
+          expect(mayUse(subject, area)).toBe(expected(area, role, imp) === null);
+        });
+      }
+    }
+  }
+});

@@ -1,0 +1,39 @@
+import "server-only";
+import { accessRefusal, type AccessArea } from "../auth/access";
+import { getConfig } from "../config";
+import { AppError } from "../errors";
+import { isCrossSiteRequest } from "../http/same-origin";
+import type { SessionContext } from "../session/types";
+import type { ApiContext } from "./api-handler";
+import { readSessionToken } from "./cookies";
+import { metadataFromHeaders } from "./request-meta";
+
+/** CSRF for state-changing routes: the one same-origin rule (lib/http/same-origin.ts) as a 403. */
+export function assertSameOrigin(request: Request): void {
+  if (isCrossSiteRequest(request.headers, { url: request.url, appOrigin: getConfig().appOrigin })) throw new AppError("CSRF_REJECTED");
+}
+
+/** The session from the request cookie (cached validator), or null. */
+export async function sessionOf(ctx: ApiContext): Promise<SessionContext | null> {
+  const token = await readSessionToken(ctx.runtime);
+  return token ? ctx.runtime.sessions.validateSessionWithCache(token) : null;
+}
+
+/** The session (or 401), admitted to `area` by the access rule (or its 403 code). */
+export async function requireApiSession(ctx: ApiContext, area: AccessArea = "session"): Promise<SessionContext> {
+  const session = await sessionOf(ctx);
+  if (!session) throw new AppError("UNAUTHENTICATED");
+  const refusal = accessRefusal(session, area);
+  if (refusal) throw new AppError(refusal);
+  return session;
+}
+
+/** Staff (admin or support), never while impersonating. */
+export const requireApiStaff = (ctx: ApiContext) => requireApiSession(ctx, "staff");
+
+/** Admins only, never while impersonating. */
+export const requireApiAdmin = (ctx: ApiContext) => requireApiSession(ctx, "admin");
+
+export function metadataOf(ctx: ApiContext) {
+  return metadataFromHeaders(ctx.request.headers);
+}
