@@ -99,8 +99,16 @@ export function areaOf(file: string, name: string): string {
   return file;
 }
 
-/** Sums the profile's samples whose time falls in [fromUs, toUs] (the monotonic clock of process.hrtime). */
-export function summariseProfile(file: string, window?: { fromUs: number; toUs: number }, callers: RegExp[] = [], depth = 12): ProfileSummary {
+/**
+ * Sums the profile's samples whose time falls in [fromUs, toUs] (the monotonic clock of process.hrtime).
+ * With `sampleUs`, every sample weighs that much instead of the gap to the next one: on a loaded machine a
+ * gap also holds the time the thread was not running, which would be charged to whatever ran last.
+ */
+export function summariseProfile(
+  file: string,
+  options: { window?: { fromUs: number; toUs: number }; sampleUs?: number; callers?: RegExp[]; depth?: number } = {},
+): ProfileSummary {
+  const { window, sampleUs, callers = [], depth = 12 } = options;
   const profile = JSON.parse(readFileSync(file, "utf8")) as CpuProfile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
@@ -121,7 +129,7 @@ export function summariseProfile(file: string, window?: { fromUs: number; toUs: 
     t += profile.timeDeltas[i]!;
     if (window && (t < window.fromUs || t > window.toUs)) continue;
     // A sample stands for the interval until the next one.
-    const us = profile.timeDeltas[i + 1] ?? 0;
+    const us = sampleUs ?? profile.timeDeltas[i + 1] ?? 0;
     const id = profile.samples[i]!;
     const self = located.get(id)!;
     windowUs += us;
