@@ -40,7 +40,11 @@ export function ensureFloorBuild(): void {
   rmSync(FLOOR_DIR, { recursive: true, force: true });
   mkdirSync(FLOOR_DIR, { recursive: true });
   cpSync(SOURCE_DIR, FLOOR_DIR, { recursive: true });
-  execFileSync("cp", ["-al", path.join(ROOT, "node_modules"), path.join(FLOOR_DIR, "node_modules")]);
+  try {
+    execFileSync("cp", ["-al", path.join(ROOT, "node_modules"), path.join(FLOOR_DIR, "node_modules")], { stdio: ["ignore", "ignore", "pipe"] });
+  } catch (error) {
+    throw new Error(`floor app: could not hard-link node_modules into ${FLOOR_DIR} (TMPDIR must be on the same filesystem as the project): ${String(error)}`);
+  }
   const result = spawnSync(process.execPath, [path.join(FLOOR_DIR, "node_modules", "next", "dist", "bin", "next"), "build"], {
     cwd: FLOOR_DIR,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
