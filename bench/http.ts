@@ -1,107 +1,127 @@
 /**
  * bench/http.ts — the whole request path over HTTP against `next start` (production build in .next-bench),
- * with autocannon at 10 connections: a bare JSON route, /api/auth/user anonymous and authenticated (with L1,
- * with Redis alone, with Redis killed) and one server-rendered page. `npm run bench:http`.
+ * with autocannon at 10 connections, judged against the floor: a bare Next.js app (bench/floor-app) built
+ * from the same `next`, running beside it. `npm run bench:http`.
  *
- * Each case is reported as a ratio to the bare route measured on the same server, so the number says what
- * the session check costs on top of Next itself.
+ * Every case runs in interleaved rounds with the floor (bench/lib/interleave.ts); its ratio is the median of
+ * the per-round ratios. API cases are compared with the floor's route handler, the page with its bare page.
+ * The app's own /api/health/live is measured the same way on every server as a second reference. Server CPU
+ * per request comes from /proc/<pid>/stat of each `next start`.
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { cannon, type CannonCase } from "./lib/cannon";
+import { cannon } from "./lib/cannon";
+import { ensureFloorBuild, FLOOR_PAGE, FLOOR_ROUTE, floorServer } from "./lib/floor-app";
 import { createHttpClient, loginCookie } from "./lib/http-client";
+import { interleaved, type Endpoint, type Paired } from "./lib/interleave";
 import { runBench, sleep } from "./lib/lifecycle";
 import { benchScale, fmt, printTable, startResult, target } from "./lib/report";
 import { BENCH_PASSWORD, benchServer, ensureBenchBuild, insertUsers, openMigratedDatabase, privateRedis, requireServices, scratchDatabase } from "./lib/services";
-import { ratio } from "./lib/stats";
+import type { NextServer } from "@/test/support/next-server";
 
 const CONNECTIONS = 10;
-const DURATION_S = Math.max(1, Math.round(4 * benchScale()));
+/** Short windows, many rounds: on a busy machine the load moves within seconds, so neighbours must be close. */
+const DURATION_S = Math.max(1, Math.round(2 * benchScale()));
+const ROUNDS = Math.max(3, Math.round(5 * benchScale()));
 /** Per path, once per server before any case: a fresh `next start` is slower for its first seconds (JIT). */
 const WARMUP_S = benchScale() >= 0.5 ? 2 : 1;
-const BARE_PATH = "/api/health/live";
-
-interface Row extends CannonCase {
-  server: string;
-  vsBare: number;
-}
+const HEALTH_PATH = "/api/health/live";
+const USER_PATH = "/api/auth/user";
 
 /** Warms every path of a fresh server (JIT, route modules, pools) before anything is measured. */
 async function warmServer(url: string, paths: { path: string; cookie?: string }[]): Promise<void> {
   for (const p of paths) await cannon(`warm-up ${p.path}`, url, p.path, { cookie: p.cookie, expectStatus: 0, durationS: WARMUP_S, warmupS: 0, connections: CONNECTIONS, quiet: true });
 }
 
-/** The bare route measured before and after a server's cases: their mean is the reference, their spread the noise. */
-function bareReference(first: CannonCase, last: CannonCase): CannonCase {
-  return { ...first, name: "bare (mean of first and last)", reqPerSec: (first.reqPerSec + last.reqPerSec) / 2 };
-}
+const endpoint = (server: NextServer, p: string, expectStatus: number, cookie?: string): Endpoint => ({ url: server.url, path: p, expectStatus, cookie, pid: server.pid });
 
 async function main(): Promise<void> {
   const result = startResult("http");
   if (!existsSync(path.resolve(import.meta.dirname, "..", "app", "api", "health", "live", "route.ts"))) {
-    throw new Error(`bench: ${BARE_PATH} is the bare route this benchmark compares with; it is missing`);
+    throw new Error(`bench: ${HEALTH_PATH} is the second reference of this benchmark; it is missing`);
   }
   await requireServices();
   ensureBenchBuild();
+  ensureFloorBuild();
   const databaseUrl = await scratchDatabase();
   const database = await openMigratedDatabase(databaseUrl, 1);
   const [user] = await insertUsers(database.db, 1, "http");
   await database.close();
   const redis = await privateRedis();
-  const run = (name: string, url: string, p: string, expectStatus: number, cookie?: string) =>
-    cannon(name, url, p, { cookie, expectStatus, durationS: DURATION_S, warmupS: 0, connections: CONNECTIONS });
-  const rows: Row[] = [];
-  const add = (server: string, c: CannonCase, bare: CannonCase) => rows.push({ ...c, server, vsBare: ratio(c.reqPerSec, bare.reqPerSec) });
+
+  const floor = await floorServer();
+  await warmServer(floor.url, [{ path: FLOOR_ROUTE }, { path: FLOOR_PAGE }]);
+  const floorRoute = endpoint(floor, FLOOR_ROUTE, 200);
+  const floorPage = endpoint(floor, FLOOR_PAGE, 200);
+  const rows: Paired[] = [];
+  const pair = async (name: string, server: string, subject: Endpoint, against = floorRoute) =>
+    rows.push(await interleaved(name, server, subject, against, { rounds: ROUNDS, durationS: DURATION_S, connections: CONNECTIONS }));
 
   // Server 1: Redis + L1 (the recommended production setting for a busy instance).
   const common = { DATABASE_URL: databaseUrl, REDIS_URL: redis.url };
   const withL1 = await benchServer({ ...common, REDIS_KEY_PREFIX: "http-l1:", SESSION_L1_ENABLED: "true" });
   const client = createHttpClient(withL1.url);
   const cookie = await loginCookie(client, user!.email, BENCH_PASSWORD);
-  const check = await client.get("/api/auth/user", cookie);
+  const check = await client.get(USER_PATH, cookie);
   client.close();
   if (check.status !== 200) throw new Error(`bench: the login cookie was refused (${check.status})`);
-  await warmServer(withL1.url, [{ path: BARE_PATH }, { path: "/api/auth/user" }, { path: "/api/auth/user", cookie }, { path: "/", cookie }]);
-  const first1 = await run("bare (L1 server, first)", withL1.url, BARE_PATH, 200);
-  const cases1 = [
-    await run("anonymous /api/auth/user", withL1.url, "/api/auth/user", 401),
-    await run("authenticated /api/auth/user (L1)", withL1.url, "/api/auth/user", 200, cookie),
-    await run("page / authenticated (L1)", withL1.url, "/", 200, cookie),
-  ];
-  const last1 = await run("bare (L1 server, last)", withL1.url, BARE_PATH, 200);
-  const bare1 = bareReference(first1, last1);
-  for (const c of [first1, ...cases1, last1]) add("redis+L1", c, bare1);
+  await warmServer(withL1.url, [{ path: HEALTH_PATH }, { path: USER_PATH }, { path: USER_PATH, cookie }, { path: "/", cookie }]);
+  await pair(`${HEALTH_PATH}`, "redis+L1", endpoint(withL1, HEALTH_PATH, 200));
+  await pair(`${USER_PATH} anonymous (401)`, "redis+L1", endpoint(withL1, USER_PATH, 401));
+  await pair(`${USER_PATH} authenticated`, "redis+L1", endpoint(withL1, USER_PATH, 200, cookie));
+  await pair("page / authenticated", "redis+L1", endpoint(withL1, "/", 200, cookie), floorPage);
   await withL1.stop();
 
   // Server 2: Redis alone, then the same server with its Redis SIGKILLed (Postgres answers via the breaker).
   const redisOnly = await benchServer({ ...common, REDIS_KEY_PREFIX: "http-redis:", SESSION_L1_ENABLED: "false" });
-  await warmServer(redisOnly.url, [{ path: BARE_PATH }, { path: "/api/auth/user", cookie }]);
-  const first2 = await run("bare (Redis server, first)", redisOnly.url, BARE_PATH, 200);
-  const redisHit = await run("authenticated /api/auth/user (Redis)", redisOnly.url, "/api/auth/user", 200, cookie);
-  const last2 = await run("bare (Redis server, last)", redisOnly.url, BARE_PATH, 200);
-  const bare2 = bareReference(first2, last2);
-  for (const c of [first2, redisHit, last2]) add("redis", c, bare2);
+  await warmServer(redisOnly.url, [{ path: HEALTH_PATH }, { path: USER_PATH, cookie }]);
+  await pair(`${HEALTH_PATH}`, "redis", endpoint(redisOnly, HEALTH_PATH, 200));
+  await pair(`${USER_PATH} authenticated`, "redis", endpoint(redisOnly, USER_PATH, 200, cookie));
   await redis.kill();
   await sleep(500);
-  add("redis killed", await run("authenticated /api/auth/user (Redis down)", redisOnly.url, "/api/auth/user", 200, cookie), bare2);
+  await pair(`${USER_PATH} authenticated`, "redis killed", endpoint(redisOnly, USER_PATH, 200, cookie));
   await redisOnly.stop();
 
+  // Server 3: Postgres only (no REDIS_URL, no L1): every validation is a primary-key read.
+  const postgresOnly = await benchServer({ DATABASE_URL: databaseUrl, SESSION_L1_ENABLED: "false" });
+  await warmServer(postgresOnly.url, [{ path: HEALTH_PATH }, { path: USER_PATH, cookie }]);
+  await pair(`${HEALTH_PATH}`, "postgres only", endpoint(postgresOnly, HEALTH_PATH, 200));
+  await pair(`${USER_PATH} authenticated`, "postgres only", endpoint(postgresOnly, USER_PATH, 200, cookie));
+  await postgresOnly.stop();
+
+  // The health route of the same server is the second reference; "redis killed" shares server 2's.
+  const healthOf = (server: string) => rows.find((r) => r.path === HEALTH_PATH && r.server === (server === "redis killed" ? "redis" : server));
+  const pct = (x: number) => `${fmt(x * 100, 0)}%`;
   printTable(
-    `HTTP: autocannon, ${CONNECTIONS} connections, ${DURATION_S} s per case (each server warmed ${WARMUP_S} s per path); ÷ bare = ÷ mean of the server's first and last bare runs`,
-    ["case", "server", "req/s", "÷ bare", "p50 ms", "p99 ms", "max ms", "requests", "unexpected"],
-    rows.map((r) => [r.name, r.server, r.reqPerSec, `${fmt(r.vsBare * 100, 0)}%`, r.p50Ms, r.p99Ms, r.maxMs, r.requests, r.unexpected]),
+    `HTTP vs the floor app: autocannon, ${CONNECTIONS} connections, ${ROUNDS} interleaved rounds of ${DURATION_S} s per case and per floor (each server warmed ${WARMUP_S} s per path); medians of the rounds`,
+    ["case", "server", "req/s", "floor req/s", "÷ floor", "÷ health", "p50 ms", "p99 ms", "floor p50/p99", "CPU µs/req", "floor CPU", "Δ CPU µs", "requests", "unexpected"],
+    rows.map((r) => {
+      const health = healthOf(r.server);
+      const vsHealth = health && health !== r && r.floorPath === FLOOR_ROUTE ? pct(r.vsFloor / health.vsFloor) : "–";
+      return [
+        r.name, r.server, r.case.reqPerSec, r.floor.reqPerSec, pct(r.vsFloor), vsHealth, r.case.p50Ms, r.case.p99Ms,
+        `${fmt(r.floor.p50Ms)}/${fmt(r.floor.p99Ms)}`, r.case.cpuUsPerReq, r.floor.cpuUsPerReq, fmt(r.cpuOverFloorUs, 0), r.case.requests, r.case.unexpected + r.floor.unexpected,
+      ];
+    }),
   );
-  const find = (name: string) => rows.find((r) => r.name === name)!;
-  const l1 = find("authenticated /api/auth/user (L1)");
-  const redisRow = find("authenticated /api/auth/user (Redis)");
+  const find = (p: string, server: string) => rows.find((r) => r.path === p && r.server === server && r.name.includes("authenticated") && r.floorPath === FLOOR_ROUTE)!;
+  const healths = rows.filter((r) => r.path === HEALTH_PATH);
+  const l1 = find(USER_PATH, "redis+L1");
+  const redisRow = find(USER_PATH, "redis");
+  const pgRow = find(USER_PATH, "postgres only");
+  const page = rows.find((r) => r.floorPath === FLOOR_PAGE)!;
   result.finish({
     targets: [
-      target("authenticated /api/auth/user req/s ÷ bare (Redis + L1)", "≥ 90%", `${fmt(l1.vsBare * 100, 0)}%`, l1.vsBare >= 0.9),
-      target("authenticated /api/auth/user req/s ÷ bare (Redis alone)", "≥ 85%", `${fmt(redisRow.vsBare * 100, 0)}%`, redisRow.vsBare >= 0.85),
-      target("bare req/s, first vs last run (noise)", "–", `${fmt(first1.reqPerSec)} / ${fmt(last1.reqPerSec)} and ${fmt(first2.reqPerSec)} / ${fmt(last2.reqPerSec)}`, null),
-      target("unexpected statuses / errors (all cases)", "0", String(rows.reduce((a, r) => a + r.unexpected, 0)), rows.every((r) => r.unexpected === 0)),
+      target(`${HEALTH_PATH} req/s ÷ floor (L1, Redis, Postgres servers)`, "≥ 95%", healths.map((h) => pct(h.vsFloor)).join(" / "), healths.every((h) => h.vsFloor >= 0.95)),
+      target(`authenticated ${USER_PATH} req/s ÷ floor (Redis + L1)`, "≥ 90%", pct(l1.vsFloor), l1.vsFloor >= 0.9),
+      target(`authenticated ${USER_PATH} req/s ÷ floor (Redis alone)`, "≥ 85%", pct(redisRow.vsFloor), redisRow.vsFloor >= 0.85),
+      target(`authenticated ${USER_PATH} req/s ÷ floor (Postgres only)`, "≥ 70%", pct(pgRow.vsFloor), pgRow.vsFloor >= 0.7),
+      target(`server CPU per authenticated request with L1 − floor's`, "≤ +100 µs", `${fmt(l1.cpuOverFloorUs, 0)} µs`, l1.cpuOverFloorUs <= 100),
+      target("authenticated page / req/s ÷ floor's bare page", "≥ 85%", pct(page.vsFloor), page.vsFloor >= 0.85),
+      target("L1 vs Redis alone, CPU per authenticated request", "–", `${fmt(l1.case.cpuUsPerReq, 0)} vs ${fmt(redisRow.case.cpuUsPerReq, 0)} µs`, null),
+      target("unexpected statuses / errors (all cases and floors)", "0", String(rows.reduce((a, r) => a + r.case.unexpected + r.floor.unexpected, 0)), rows.every((r) => r.case.unexpected + r.floor.unexpected === 0)),
     ],
-    parameters: { connections: CONNECTIONS, durationS: DURATION_S, warmupS: WARMUP_S, barePath: BARE_PATH },
+    parameters: { connections: CONNECTIONS, durationS: DURATION_S, rounds: ROUNDS, warmupS: WARMUP_S, floorRoute: FLOOR_ROUTE, floorPage: FLOOR_PAGE, healthPath: HEALTH_PATH },
     cases: rows,
   });
 }

@@ -55,7 +55,8 @@ describe(`second factors (${backend})`, () => {
     if (!enrolment.ok) return;
     expect(enrolment.value.secret).toMatch(/^[A-Z2-7]{32}$/);
     expect(enrolment.value.uri).toContain(`secret=${enrolment.value.secret}`);
-    expect(enrolment.value.qrSvg).toMatch(/^<svg/);
+    expect(enrolment.value.qr.size).toBeGreaterThanOrEqual(21);
+    expect(enrolment.value.qr.path).toMatch(/^M\d+ \d+h1v1h-1z/);
     const [row] = await rt.db.select().from(mfaTotp).where(eq(mfaTotp.userId, user.id));
     expect(row!.secretSealed).not.toContain(enrolment.value.secret);
     expect(row!.confirmedAt).toBeNull();

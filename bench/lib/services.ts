@@ -3,6 +3,7 @@
  * private redis-servers, in-process runtimes built by the real composition root, and `next start` servers
  * built into .next-bench. Everything registers its cleanup (bench/lib/lifecycle.ts).
  */
+import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { hashPassword } from "@/lib/auth/password";
@@ -130,9 +131,10 @@ export function ensureBenchBuild(): void {
  * A production `next start` on a free port against the given database and Redis. Login limits are raised:
  * the benchmarks log in hundreds of times from one address on purpose.
  */
-export async function benchServer(env: Record<string, string | undefined>): Promise<NextServer> {
+export async function benchServer(env: Record<string, string | undefined>, nodeArgs?: string[]): Promise<NextServer> {
   const server = await startNextServer({
     distDir: BENCH_DIST_DIR,
+    nodeArgs,
     env: {
       DB_SEED_ON_START: "false",
       LOGIN_MAX_PER_IP_PER_MINUTE: "100000",
@@ -151,6 +153,27 @@ export function rssKiB(pid: number | undefined): number {
   try {
     const status = readFileSync(`/proc/${pid}/status`, "utf8");
     return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+  } catch {
+    return NaN;
+  }
+}
+
+const CLOCK_TICKS_PER_S = (() => {
+  try {
+    return Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** CPU time a process has used so far, user + system, in µs (/proc/<pid>/stat utime + stime), or NaN. */
+export function cpuMicros(pid: number | undefined): number {
+  if (!pid) return NaN;
+  try {
+    // Fields after the command name (which may contain spaces) start at field 3; utime and stime are 14 and 15.
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS_PER_S;
   } catch {
     return NaN;
   }

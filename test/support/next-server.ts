@@ -95,6 +95,10 @@ export interface StartOptions {
   timeoutMs?: number;
   /** Accounts written into the server's database before it starts (see ./server-fixtures). */
   fixtures?: Fixtures;
+  /** Another Next project folder with its own node_modules (default: this repository); its own `next` serves it. */
+  cwd?: string;
+  /** Flags for node itself, before the `next` script (e.g. `--cpu-prof`, which NODE_OPTIONS refuses). */
+  nodeArgs?: string[];
 }
 
 async function waitUntilReady(url: string, child: ChildProcess, timeoutMs: number, output: () => string): Promise<void> {
@@ -136,7 +140,8 @@ export async function startNextServer(options: StartOptions): Promise<NextServer
   let log = "";
   const spawnServer = async () => {
     log = "";
-    child = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"], { cwd: ROOT, env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
+    const bin = options.cwd ? path.join(options.cwd, "node_modules", "next", "dist", "bin", "next") : NEXT_BIN;
+    child = spawn(process.execPath, [...(options.nodeArgs ?? []), bin, "start", "-p", String(port), "-H", "127.0.0.1"], { cwd: options.cwd ?? ROOT, env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
     child.stdout!.on("data", (d: Buffer) => (log += d.toString()));
     child.stderr!.on("data", (d: Buffer) => (log += d.toString()));
     await waitUntilReady(`http://127.0.0.1:${port}${options.readyPath ?? "/api/auth/user"}`, child, options.timeoutMs ?? 60_000, () => log);

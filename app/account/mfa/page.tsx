@@ -14,7 +14,7 @@ export default async function EnrolTotpPage() {
   const session = await requireUser("/account/mfa");
   const runtime = await getRuntime();
   const secret = session.impersonation ? null : await pendingTotpSecret(runtime.db, runtime.mfa.box, session.user.id);
-  const view = secret ? await totpEnrolmentView(secret, session.user.email, runtime.mfa.issuer) : null;
+  const view = secret ? totpEnrolmentView(secret, session.user.email, runtime.mfa.issuer) : null;
   return (
     <div className="mx-auto max-w-lg space-y-6">
       <h1 className={ui.pageTitle}>Set up two-step verification</h1>
@@ -24,13 +24,16 @@ export default async function EnrolTotpPage() {
             <li>Scan the QR code with an authenticator app, or type the key below into it.</li>
             <li>Enter the six-digit code the app shows.</li>
           </ol>
-          {/* As an image, not inline markup: nothing here renders raw HTML (the CSP allows data: images). */}
-          {/* eslint-disable-next-line @next/next/no-img-element -- a data: URI; next/image adds nothing here */}
-          <img
-            className="mx-auto h-48 w-48"
-            alt="QR code for your authenticator app"
-            src={`data:image/svg+xml;base64,${Buffer.from(view.qrSvg).toString("base64")}`}
-          />
+          {/* Drawn as an SVG element from the QR modules: no raw markup, no data: image (the CSP allows neither). */}
+          <svg
+            role="img"
+            aria-label="QR code for your authenticator app"
+            viewBox={`-2 -2 ${view.qr.size + 4} ${view.qr.size + 4}`}
+            className="mx-auto h-48 w-48 bg-white"
+            shapeRendering="crispEdges"
+          >
+            <path d={view.qr.path} fill="#000" />
+          </svg>
           <div>
             <p className={ui.label}>Key for manual entry</p>
             <p className="mt-1 break-all rounded bg-slate-100 px-2 py-1 font-mono text-sm" data-testid="totp-secret">

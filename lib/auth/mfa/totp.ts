@@ -66,7 +66,18 @@ export function totpCodeAt(base32: string, nowMs: number): string {
 export interface TotpEnrolment {
   secret: string;
   uri: string;
-  qrSvg: string;
+  /** The URI as a QR code: an SVG path over a `size`×`size` grid of modules (dark squares), drawn by the page. */
+  qr: { size: number; path: string };
+}
+
+/** qrcode computes the modules; one SVG path of unit squares draws them, so no markup string reaches the page. */
+function qrPath(uri: string): { size: number; path: string } {
+  const { modules } = QRCode.create(uri, { errorCorrectionLevel: "M" });
+  let path = "";
+  for (let row = 0; row < modules.size; row++) {
+    for (let col = 0; col < modules.size; col++) if (modules.get(row, col)) path += `M${col} ${row}h1v1h-1z`;
+  }
+  return { size: modules.size, path };
 }
 
 /** A new, unconfirmed secret replacing any unconfirmed one; refused (null) while a confirmed one exists. */
@@ -83,9 +94,9 @@ export async function startTotpEnrolment(db: Db, box: TotpSecretBox, user: { id:
 }
 
 /** What the enrolment page shows for a secret: the otpauth URI as a QR code (SVG) and the secret as text. */
-export async function totpEnrolmentView(secret: string, email: string, issuer: string): Promise<TotpEnrolment> {
+export function totpEnrolmentView(secret: string, email: string, issuer: string): TotpEnrolment {
   const uri = totpFor(secret, email, issuer).toString();
-  return { secret, uri, qrSvg: await QRCode.toString(uri, { type: "svg", margin: 1, errorCorrectionLevel: "M" }) };
+  return { secret, uri, qr: qrPath(uri) };
 }
 
 /** The secret of a pending enrolment, for showing it again (a reload of the enrolment page). */
