@@ -1,5 +1,6 @@
 import Link from "next/link";
-import { mayUse } from "@/lib/auth/access";
+import { accessPolicyOf, mayUse } from "@/lib/auth/access";
+import { getConfig } from "@/lib/config";
 import { requireUser } from "@/lib/next/session";
 import { RoleBadge } from "./_components/badges";
 import { formatUtc } from "./_lib/format";
@@ -7,7 +8,7 @@ import { ui } from "./_components/styles";
 
 export default async function HomePage() {
   const session = await requireUser("/");
-  const staff = mayUse(session, "staff");
+  const staff = mayUse(session, "staff", accessPolicyOf(getConfig()));
   const expiresAt = Math.min(session.expiresAt, session.absoluteExpiresAt);
   return (
     <div className="space-y-6">

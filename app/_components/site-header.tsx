@@ -1,5 +1,6 @@
 import Link from "next/link";
-import { mayUse } from "@/lib/auth/access";
+import { accessPolicyOf, mayUse } from "@/lib/auth/access";
+import { getConfig } from "@/lib/config";
 import type { SessionContext } from "@/lib/session/types";
 import { signOutAction } from "../actions";
 import { RoleBadge } from "./badges";
@@ -8,7 +9,7 @@ import { SubmitButton } from "./submit-button";
 
 /** The top bar: where you are, who you are, and the way out. The console link shows only to staff. */
 export function SiteHeader({ session }: { session: SessionContext | null }) {
-  const staff = session !== null && mayUse(session, "staff");
+  const staff = session !== null && mayUse(session, "staff", accessPolicyOf(getConfig()));
   return (
     <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-3 px-4 py-3">

@@ -1,6 +1,6 @@
 import "server-only";
 import { redirect } from "next/navigation";
-import { accessRefusal, type AccessArea } from "@/lib/auth/access";
+import { accessPolicyOf, accessRefusal, type AccessArea } from "@/lib/auth/access";
 import { clearSessionCookie, readSessionCookie } from "@/lib/next/cookies";
 import { requestMetadata } from "@/lib/next/request-meta";
 import { getSession } from "@/lib/next/session";
@@ -23,7 +23,7 @@ export async function requireActionSession(returnTo: string, area: AccessArea = 
     if (hadCookie) query.set("expired", "1");
     redirect(`/login?${query}`);
   }
-  const refusal = accessRefusal(session, area);
+  const refusal = accessRefusal(session, area, accessPolicyOf(runtime.config));
   if (refusal) redirect(withFlash(returnTo, { error: refusal }));
   return { runtime, session, metadata: await requestMetadata() };
 }

@@ -1,5 +1,6 @@
 import { getSession } from "@/lib/next/session";
-import { mayUse } from "@/lib/auth/access";
+import { accessPolicyOf, mayUse } from "@/lib/auth/access";
+import { getConfig } from "@/lib/config";
 import { NavLink } from "../_components/nav-link";
 
 /**
@@ -9,7 +10,7 @@ import { NavLink } from "../_components/nav-link";
  */
 export default async function AdminLayout({ children }: { children: React.ReactNode }) {
   const session = await getSession().catch(() => null);
-  const staff = session !== null && mayUse(session, "staff");
+  const staff = session !== null && mayUse(session, "staff", accessPolicyOf(getConfig()));
   return (
     <div className="space-y-6">
       {staff ? (

@@ -4,11 +4,14 @@
  */
 import { describe, expect, it } from "vitest";
 import { USER_ROLES, type UserRole } from "../db/schema";
-import { ACCESS_AREAS, accessRefusal, mayUse, type AccessArea, type AccessSubject } from "./access";
+import { ACCESS_AREAS, accessRefusal, mayUse, type AccessArea, type AccessPolicy, type AccessSubject } from "./access";
+import type { StaffMfaPolicy } from "./mfa/policy";
 
 const IMPERSONATION = { reason: "ticket", parentSessionId: "parent" };
-const signedIn = (role: UserRole): AccessSubject => ({ user: { role }, impersonation: null });
-const impersonating = (role: UserRole): AccessSubject => ({ user: { role }, impersonation: IMPERSONATION });
+const signedIn = (role: UserRole, aal: 1 | 2 = 1): AccessSubject => ({ user: { role }, impersonation: null, aal });
+const impersonating = (role: UserRole, aal: 1 | 2 = 1): AccessSubject => ({ user: { role }, impersonation: IMPERSONATION, aal });
+/** The rules that do not depend on second factors hold under every STAFF_MFA except "required"'s extra rule. */
+const OPTIONAL: AccessPolicy = { staffMfa: "optional" };
 
 describe("accessRefusal: each refusal beside its allowed twin", () => {
   it("lets any signed-in user through to the session area, impersonating or not", () => {
@@ -26,51 +29,57 @@ describe("accessRefusal: each refusal beside its allowed twin", () => {
   });
 
   it("lets support staff into the console", () => {
-    expect(accessRefusal(signedIn("support"), "staff")).toBeNull();
+    expect(accessRefusal(signedIn("support"), "staff", OPTIONAL)).toBeNull();
   });
   it("lets an admin into the console", () => {
-    expect(accessRefusal(signedIn("admin"), "staff")).toBeNull();
+    expect(accessRefusal(signedIn("admin"), "staff", OPTIONAL)).toBeNull();
   });
   it("refuses a regular user the console with FORBIDDEN", () => {
-    expect(accessRefusal(signedIn("user"), "staff")).toBe("FORBIDDEN");
+    expect(accessRefusal(signedIn("user"), "staff", OPTIONAL)).toBe("FORBIDDEN");
   });
   it("refuses the console from inside an impersonation of a support agent with FORBIDDEN_WHILE_IMPERSONATING", () => {
-    expect(accessRefusal(impersonating("support"), "staff")).toBe("FORBIDDEN_WHILE_IMPERSONATING");
+    expect(accessRefusal(impersonating("support"), "staff", OPTIONAL)).toBe("FORBIDDEN_WHILE_IMPERSONATING");
   });
   it("names the impersonation, not the role, when a regular user's session is an impersonation", () => {
-    expect(accessRefusal(impersonating("user"), "staff")).toBe("FORBIDDEN_WHILE_IMPERSONATING");
+    expect(accessRefusal(impersonating("user"), "staff", OPTIONAL)).toBe("FORBIDDEN_WHILE_IMPERSONATING");
   });
 
   it("lets an admin use the admin-only actions", () => {
-    expect(accessRefusal(signedIn("admin"), "admin")).toBeNull();
+    expect(accessRefusal(signedIn("admin"), "admin", OPTIONAL)).toBeNull();
   });
   it("refuses support staff the admin-only actions with FORBIDDEN", () => {
-    expect(accessRefusal(signedIn("support"), "admin")).toBe("FORBIDDEN");
+    expect(accessRefusal(signedIn("support"), "admin", OPTIONAL)).toBe("FORBIDDEN");
   });
   it("refuses a regular user the admin-only actions with FORBIDDEN", () => {
-    expect(accessRefusal(signedIn("user"), "admin")).toBe("FORBIDDEN");
+    expect(accessRefusal(signedIn("user"), "admin", OPTIONAL)).toBe("FORBIDDEN");
   });
   it("refuses the admin-only actions from inside an impersonation with FORBIDDEN_WHILE_IMPERSONATING, whatever the role", () => {
-    for (const role of USER_ROLES) expect(accessRefusal(impersonating(role), "admin")).toBe("FORBIDDEN_WHILE_IMPERSONATING");
+    for (const role of USER_ROLES) expect(accessRefusal(impersonating(role), "admin", OPTIONAL)).toBe("FORBIDDEN_WHILE_IMPERSONATING");
   });
 });
 
 describe("accessRefusal: every combination against the written rules", () => {
-  const expected = (area: AccessArea, role: UserRole, imp: boolean): string | null => {
+  const expected = (area: AccessArea, role: UserRole, imp: boolean, aal: 1 | 2, staffMfa: StaffMfaPolicy): string | null => {
     if (area === "session") return null;
     if (imp) return "FORBIDDEN_WHILE_IMPERSONATING";
     if (area === "own-account") return null;
-    if (area === "staff") return role === "user" ? "FORBIDDEN" : null;
-    return role === "admin" ? null : "FORBIDDEN";
+    if (area === "staff" && role === "user") return "FORBIDDEN";
+    if (area === "admin" && role !== "admin") return "FORBIDDEN";
+    return staffMfa === "required" && aal < 2 ? "MFA_ENROLMENT_REQUIRED" : null;
   };
   for (const area of ACCESS_AREAS) {
     for (const role of USER_ROLES) {
       for (const imp of [false, true]) {
-        it(`${area} / ${role}${imp ? " / impersonating" : ""} -> ${expected(area, role, imp) ?? "allowed"}`, () => {
-          const subject = imp ? impersonating(role) : signedIn(role);
-          expect(accessRefusal(subject, area)).toBe(expected(area, role, imp));
-          expect(mayUse(subject, area)).toBe(expected(area, role, imp) === null);
-        });
+        for (const aal of [1, 2] as const) {
+          for (const staffMfa of ["required", "optional", "off"] as const) {
+            const want = expected(area, role, imp, aal, staffMfa);
+            it(`${area} / ${role}${imp ? " / impersonating" : ""} / aal ${aal} / STAFF_MFA=${staffMfa} -> ${want ?? "allowed"}`, () => {
+              const subject = imp ? impersonating(role, aal) : signedIn(role, aal);
+              expect(accessRefusal(subject, area, { staffMfa })).toBe(want);
+              expect(mayUse(subject, area, { staffMfa })).toBe(want === null);
+            });
+          }
+        }
       }
     }
   }

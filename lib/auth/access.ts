@@ -10,6 +10,7 @@
 import type { UserRole } from "../db/schema";
 import type { ErrorCode } from "../errors";
 import { mayImpersonateAnyone } from "../impersonation/policy";
+import type { StaffMfaPolicy } from "./mfa/policy";
 
 /**
  * - `session`: any signed-in user (the route or action decides the rest);
@@ -20,39 +21,62 @@ import { mayImpersonateAnyone } from "../impersonation/policy";
 export const ACCESS_AREAS = ["session", "own-account", "staff", "admin"] as const;
 export type AccessArea = (typeof ACCESS_AREAS)[number];
 
-export type AccessRefusal = Extract<ErrorCode, "FORBIDDEN" | "FORBIDDEN_WHILE_IMPERSONATING">;
+export type AccessRefusal = Extract<ErrorCode, "FORBIDDEN" | "FORBIDDEN_WHILE_IMPERSONATING" | "MFA_ENROLMENT_REQUIRED">;
 
 /** What the rules read of a session: structural, so a SessionContext is one and tests need no fixture. */
 export interface AccessSubject {
   user: { role: UserRole };
   impersonation: object | null;
+  /** 2 once the sign-in passed a second factor (lib/auth/mfa). */
+  aal: 1 | 2;
 }
 
-type Rule = (subject: AccessSubject) => AccessRefusal | null;
+/** The deployment's settings the rules depend on (required, so no caller can forget one). */
+export interface AccessPolicy {
+  staffMfa: StaffMfaPolicy;
+}
+
+/** The policy as the configuration gives it. */
+export function accessPolicyOf(config: { mfa: { staffPolicy: StaffMfaPolicy } }): AccessPolicy {
+  return { staffMfa: config.mfa.staffPolicy };
+}
+
+type Rule = (subject: AccessSubject, policy: AccessPolicy) => AccessRefusal | null;
 
 // An impersonator acts as the target for reading and helping, never with the target's account powers
 // (that would be a takeover) nor with their own staff powers (a path out of the audit trail).
 const notImpersonating: Rule = (s) => (s.impersonation ? "FORBIDDEN_WHILE_IMPERSONATING" : null);
 const staffRole: Rule = (s) => (mayImpersonateAnyone(s.user.role) ? null : "FORBIDDEN");
 const adminRole: Rule = (s) => (s.user.role === "admin" ? null : "FORBIDDEN");
+// Under STAFF_MFA=required a staff sign-in without a second factor may enrol one and nothing else: someone
+// holding only a staff password must not reach the power to act as anyone.
+const staffSecondFactor: Rule = (s, p) => (p.staffMfa === "required" && s.aal < 2 ? "MFA_ENROLMENT_REQUIRED" : null);
 
 const RULES: Record<AccessArea, readonly Rule[]> = {
   session: [],
   "own-account": [notImpersonating],
-  staff: [notImpersonating, staffRole],
-  admin: [notImpersonating, staffRole, adminRole],
+  staff: [notImpersonating, staffRole, staffSecondFactor],
+  admin: [notImpersonating, staffRole, adminRole, staffSecondFactor],
 };
 
+/** Areas whose rules read nothing of the deployment's policy. */
+type PolicyFreeArea = "session" | "own-account";
+const NO_POLICY_NEEDED: AccessPolicy = { staffMfa: "off" };
+
 /** Null when the session may use the area, else the stable code to refuse with. */
-export function accessRefusal(subject: AccessSubject, area: AccessArea): AccessRefusal | null {
+export function accessRefusal(subject: AccessSubject, area: PolicyFreeArea): AccessRefusal | null;
+export function accessRefusal(subject: AccessSubject, area: AccessArea, policy: AccessPolicy): AccessRefusal | null;
+export function accessRefusal(subject: AccessSubject, area: AccessArea, policy?: AccessPolicy): AccessRefusal | null {
+  // The overloads demand a policy for every area that reads one; the fallback serves only the policy-free ones.
+  const settings = policy ?? NO_POLICY_NEEDED;
   for (const rule of RULES[area]) {
-    const refusal = rule(subject);
+    const refusal = rule(subject, settings);
     if (refusal) return refusal;
   }
   return null;
 }
 
 /** For UI chrome (showing the console link): the same rule, as a yes or no. */
-export function mayUse(subject: AccessSubject, area: AccessArea): boolean {
-  return accessRefusal(subject, area) === null;
+export function mayUse(subject: AccessSubject, area: AccessArea, policy: AccessPolicy): boolean {
+  return accessRefusal(subject, area, policy) === null;
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import { accessRefusal, type AccessArea } from "../auth/access";
+import { accessPolicyOf, accessRefusal, type AccessArea } from "../auth/access";
 import { getConfig } from "../config";
 import { AppError } from "../errors";
 import { isCrossSiteRequest } from "../http/same-origin";
@@ -23,7 +23,7 @@ export async function sessionOf(ctx: ApiContext): Promise<SessionContext | null>
 export async function requireApiSession(ctx: ApiContext, area: AccessArea = "session"): Promise<SessionContext> {
   const session = await sessionOf(ctx);
   if (!session) throw new AppError("UNAUTHENTICATED");
-  const refusal = accessRefusal(session, area);
+  const refusal = accessRefusal(session, area, accessPolicyOf(ctx.runtime.config));
   if (refusal) throw new AppError(refusal);
   return session;
 }

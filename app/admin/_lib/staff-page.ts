@@ -1,5 +1,8 @@
 import "server-only";
-import { accessRefusal } from "@/lib/auth/access";
+import { redirect } from "next/navigation";
+import { accessPolicyOf, accessRefusal } from "@/lib/auth/access";
+import { getConfig } from "@/lib/config";
+import { withFlash } from "../../_lib/flash";
 import { requireUser } from "@/lib/next/session";
 
 /**
@@ -12,5 +15,8 @@ import { requireUser } from "@/lib/next/session";
  */
 export async function checkStaffPage(returnTo: string) {
   const session = await requireUser(returnTo);
-  return { session, denied: accessRefusal(session, "staff") !== null };
+  const refusal = accessRefusal(session, "staff", accessPolicyOf(getConfig()));
+  // Staff who still owe a second factor are sent to where they set one up, told why.
+  if (refusal === "MFA_ENROLMENT_REQUIRED") redirect(withFlash("/account", { error: refusal }));
+  return { session, denied: refusal !== null };
 }
