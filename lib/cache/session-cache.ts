@@ -42,6 +42,12 @@ function newTicket(sessionId: string, now: number, redis: boolean): FillTicket {
   return { sessionId, now, readAt: Date.now(), redis };
 }
 
+/** Redis and the trust in it come together, or not at all. */
+interface RedisSide {
+  tier: RedisTier;
+  trust: RedisTrust;
+}
+
 /** Postgres only: nothing to fill, so every miss can share one answer. */
 const UNCACHED_MISS: CacheRead = { kind: "miss", ticket: { sessionId: "", now: 0, readAt: 0, redis: false } };
 
@@ -49,19 +55,17 @@ export class SessionCache {
   /** The tiers this instance runs, fastest first (Postgres always answers behind them). */
   readonly tiers: readonly CacheTier[];
   private readonly l1: L1Tier;
-  private readonly redis: RedisTier | null;
-  private readonly trust: RedisTrust | null;
+  private readonly redis: RedisSide | null;
   private readonly metrics = createCacheMetrics();
 
   constructor(private readonly options: SessionCacheOptions) {
     const { client, redisConfig } = options;
     this.l1 = new L1Tier(options.l1);
     if (client && redisConfig) {
-      const redis = new RedisTier(client);
-      this.redis = redis;
-      this.trust = new RedisTrust({
+      const tier = new RedisTier(client);
+      const trust = new RedisTrust({
         client,
-        redis,
+        redis: tier,
         config: redisConfig,
         outbox: options.outbox,
         logger: options.logger,
@@ -72,17 +76,17 @@ export class SessionCache {
           return this.l1.announce("*");
         },
       });
+      this.redis = { tier, trust };
       this.l1.connect(client, `${redisConfig.keyPrefix}invalidate`);
     } else {
       this.redis = null;
-      this.trust = null;
     }
     this.tiers = [...(this.l1.enabled ? (["l1"] as const) : []), ...(this.redis ? (["redis"] as const) : [])];
   }
 
   /** The Redis breaker (null without Redis): health reports and tests read it. */
   get breaker(): CircuitBreaker | null {
-    return this.trust?.breaker ?? null;
+    return this.redis?.trust.breaker ?? null;
   }
 
   /**
@@ -95,12 +99,13 @@ export class SessionCache {
       this.metrics.l1Hit();
       return local;
     }
-    if (!this.redis) {
+    const redis = this.redis;
+    if (!redis) {
       this.metrics.miss();
       return this.l1.enabled ? { kind: "miss", ticket: newTicket(id, now, false) } : UNCACHED_MISS;
     }
-    if (!this.trust!.allows()) return this.unavailable(id, now);
-    return this.readRedis(this.redis, id, now);
+    if (!redis.trust.allows()) return this.unavailable(id, now);
+    return this.readRedis(redis, id, now);
   }
 
   /** A ticket for a Postgres read or write about to happen outside `read` (the rolling-expiry refresh). */
@@ -119,7 +124,7 @@ export class SessionCache {
     if (ttlMs <= 0 || Date.now() - ticket.readAt > FILL_MAX_AGE_MS) return undefined;
     // Invalidated here (or announced by another instance) since the read: the context may be stale.
     if (this.l1.isTombstoned(context.sessionId)) return undefined;
-    if (this.redis && ticket.redis && this.trust!.allows()) return this.fillRedis(this.redis, context, ttlMs);
+    if (this.redis && ticket.redis && this.redis.trust.allows()) return this.fillRedis(this.redis, context, ttlMs);
     this.l1.offer(context, ttlMs);
     return undefined;
   }
@@ -129,17 +134,18 @@ export class SessionCache {
     if (ids.length === 0) return;
     this.l1.forget(ids);
     if (!this.redis) return;
-    if (this.trust!.allows()) {
+    const { tier, trust } = this.redis;
+    if (trust.allows()) {
       try {
-        await this.redis.invalidate(ids);
-        this.trust!.succeeded();
+        await tier.invalidate(ids);
+        trust.succeeded();
         await this.l1.announce(ids);
         return;
       } catch (error) {
-        this.trust!.failed(error);
+        trust.failed(error);
       }
     }
-    await this.trust!.missedInvalidation(ids);
+    await trust.missedInvalidation(ids);
   }
 
   /** What this instance's L1 holds for the session, live or not (tests and diagnostics; no I/O). */
@@ -148,9 +154,9 @@ export class SessionCache {
   }
 
   async close(): Promise<void> {
-    this.trust?.close();
+    this.redis?.trust.close();
     this.l1.close();
-    this.redis?.close();
+    this.redis?.tier.close();
   }
 
   /** The entry never outlives the session, nor an impersonation. */
@@ -168,14 +174,14 @@ export class SessionCache {
     return { kind: "unavailable", ticket: newTicket(id, now, false) };
   }
 
-  private async readRedis(redis: RedisTier, id: string, now: number): Promise<CacheRead> {
+  private async readRedis({ tier, trust }: RedisSide, id: string, now: number): Promise<CacheRead> {
     let context: SessionContext | null;
     try {
-      const raw = await redis.get(id);
-      this.trust!.succeeded();
+      const raw = await tier.get(id);
+      trust.succeeded();
       context = raw === null ? null : (JSON.parse(raw) as SessionContext);
     } catch (error) {
-      this.trust!.failed(error);
+      trust.failed(error);
       return this.unavailable(id, now);
     }
     if (context !== null) {
@@ -191,13 +197,13 @@ export class SessionCache {
     return { kind: "miss", ticket: newTicket(id, now, true) };
   }
 
-  private async fillRedis(redis: RedisTier, context: SessionContext, ttlMs: number): Promise<void> {
+  private async fillRedis({ tier, trust }: RedisSide, context: SessionContext, ttlMs: number): Promise<void> {
     try {
-      const stored = await redis.fill(context, ttlMs);
-      this.trust!.succeeded();
-      if (stored === 0) return; // Redis holds a tombstone: same reasoning, another instance revoked it.
+      const stored = await tier.fill(context, ttlMs);
+      trust.succeeded();
+      if (stored === 0) return; // Redis holds a tombstone: another instance revoked the session since the read.
     } catch (error) {
-      this.trust!.failed(error);
+      trust.failed(error);
     }
     this.l1.offer(context, ttlMs);
   }
