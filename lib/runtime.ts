@@ -100,6 +100,7 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
     redisConfig: redis ? config.redis ?? { ...DEFAULT_TEST_REDIS } : null,
     outbox,
     logger,
+    ttlMs: config.session.cacheTtlS * 1000,
     l1: config.session.l1,
     outboxPollMs: overrides.outboxPollMs,
   });
@@ -113,7 +114,6 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
       idleTtlS: config.session.idleTtlS,
       absoluteTtlS: config.session.absoluteTtlS,
       refreshIntervalS: config.session.refreshIntervalS,
-      cacheTtlS: config.session.cacheTtlS,
     },
   });
   const impersonationSessions = createImpersonationSessions({ db, store, cache, sessions });

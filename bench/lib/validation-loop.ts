@@ -5,8 +5,8 @@
  * the app's own metric-counter deltas.
  *
  * Tier tagging needs no change to the app: a call that issued a Postgres query (database.queryCount())
- * went to Postgres; otherwise it was a Redis hit if it reached cache.getRedis (counted by a thin wrapper
- * installed here), else an L1 hit.
+ * went to Postgres; otherwise it was a Redis hit if its cache.read had to ask Redis (the read answered a
+ * promise; counted by a thin wrapper installed here), else an L1 hit.
  */
 import { performance } from "node:perf_hooks";
 import { getMetrics } from "@/lib/observability/metrics";
@@ -51,11 +51,12 @@ function addDelta(total: Counters, after: Counters, before: Counters): void {
 /** Counts calls that reached the Redis tier (the wrapper is one closure call; it does not touch the result). */
 export function countRedisLookups(runtime: Runtime): () => number {
   const cache = runtime.cache;
-  const original = cache.getRedis.bind(cache);
+  const original = cache.read.bind(cache);
   let calls = 0;
-  cache.getRedis = (id: string) => {
-    calls++;
-    return original(id);
+  cache.read = (id: string, now: number) => {
+    const read = original(id, now);
+    if (read instanceof Promise) calls++;
+    return read;
   };
   return () => calls;
 }

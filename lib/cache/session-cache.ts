@@ -1,323 +1,210 @@
 /**
- * The cache tiers in front of Postgres: an optional in-process L1 and Redis.
+ * The session cache in front of Postgres, and its one interface: `read` a session, `fill` what Postgres
+ * answered with the ticket the read (or `ticket`) gave, `invalidate` after a revocation. The tiers behind
+ * it: an optional in-process L1 with local tombstones and pub/sub (l1.ts), Redis with its keys and scripts
+ * (redis-tier.ts), and the trust in Redis: breaker, probe, outbox replay and poll (trust.ts).
  *
- * Contract with the validator: `get` answers a context, `null` (not cached) or `undefined` (Redis unusable:
- * fall back to Postgres). Nothing here ever throws on a Redis problem. Writes and deletes are guarded so that
- * a revoked session cannot come back:
+ * Nothing here throws on a Redis problem: Redis unusable is an `unavailable` read, and Postgres answers.
+ * A revoked session cannot come back:
  *  - every invalidation leaves a short-lived tombstone, and a fill is refused while one exists (a miss that
  *    read Postgres just before the revocation cannot write the stale context after it);
  *  - an invalidation that cannot reach Redis goes to the Postgres outbox and trips the breaker; Redis is
  *    trusted again only after a probe has replayed the outbox.
- * Two reasons for the breaker to be open are told apart. Redis being slow or failing (timeouts) says
- * nothing about its contents: once it answers a ping it is trusted as before, without reading Postgres, so
- * cached sessions keep working through a Postgres outage or hang. Distrust (startup, a dropped connection,
- * a lost invalidation, another instance's outbox entries) needs the outbox replayed, so Postgres must be
- * up to close the breaker.
  */
-import { LRUCache } from "lru-cache";
 import type { RedisConfig } from "../config";
 import type { Logger } from "../observability/logger";
-import { getMetrics } from "../observability/metrics";
-import type { SessionContext } from "../session/types";
-import { CircuitBreaker } from "./breaker";
+import { isContextLive, type SessionContext } from "../session/types";
+import type { CircuitBreaker } from "./breaker";
+import { createCacheMetrics } from "./cache-metrics";
+import { FILL_MAX_AGE_MS, type CacheRead, type CacheTier, type FillTicket } from "./contract";
+import { L1Tier, type L1Options } from "./l1";
 import type { InvalidationOutbox } from "./outbox";
-import { duplicateForSubscribe, type RedisClient } from "./redis-client";
-
-/** Longer than any fill can take (fills older than FILL_MAX_AGE_MS are dropped), so tombstones always win. */
-export const TOMBSTONE_TTL_MS = 10_000;
-export const FILL_MAX_AGE_MS = 5_000;
-
-// Both keys of a session share the {hash tag} so the scripts work on Redis Cluster (same slot).
-const dataKey = (id: string) => `s:{${id}}`;
-const tombstoneKey = (id: string) => `t:{${id}}`;
-
-const FILL_SCRIPT = `
-if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-return 1`;
-const INVALIDATE_SCRIPT = `
-redis.call('DEL', KEYS[1])
-redis.call('SET', KEYS[2], '1', 'PX', ARGV[1])
-return 1`;
-
-type ScriptedClient = RedisClient & {
-  nsiFill(data: string, tomb: string, value: string, ttlMs: number): Promise<number>;
-  nsiInvalidate(data: string, tomb: string, tombTtlMs: number): Promise<number>;
-};
+import type { RedisClient } from "./redis-client";
+import { RedisTier } from "./redis-tier";
+import { RedisTrust } from "./trust";
 
 export interface SessionCacheOptions {
   client: RedisClient | null;
   redisConfig: RedisConfig | null;
   outbox: InvalidationOutbox;
   logger: Logger;
-  l1?: { enabled: boolean; ttlMs: number; max: number };
+  /** SESSION_CACHE_TTL: the longest any entry lives (never longer than the session it holds). */
+  ttlMs: number;
+  l1?: L1Options;
   /** Interval of the cross-instance outbox check (0 disables; tests that count queries turn it off). */
   outboxPollMs?: number;
 }
 
-export type CacheTier = "l1" | "redis";
+/** What the session manager needs of the cache. */
+export type SessionCacheAccess = Pick<SessionCache, "read" | "ticket" | "fill" | "invalidate">;
+
+function newTicket(sessionId: string, now: number, redis: boolean): FillTicket {
+  return { sessionId, now, readAt: Date.now(), redis };
+}
+
+/** Redis and the trust in it come together, or not at all. */
+interface RedisSide {
+  tier: RedisTier;
+  trust: RedisTrust;
+}
+
+/** Postgres only: nothing to fill, so every miss can share one answer. */
+const UNCACHED_MISS: CacheRead = { kind: "miss", ticket: { sessionId: "", now: 0, readAt: 0, redis: false } };
 
 export class SessionCache {
-  readonly breaker: CircuitBreaker | null;
-  private readonly client: ScriptedClient | null;
-  private readonly l1: LRUCache<string, SessionContext> | null;
-  /** In-process tombstones, mirroring Redis's: recently invalidated ids that no fill may cache again. */
-  private readonly localTombstones = new LRUCache<string, true>({ max: 100_000, ttl: TOMBSTONE_TTL_MS });
-  /** Set by every distrust event; cleared only by a probe that replayed the outbox. */
-  private replayRequired = true;
-  /** Invalidations that reached neither Redis nor the outbox (both were down): deleted by the next probe. */
-  private readonly unqueued = new Set<string>();
-  private subscriber: RedisClient | null = null;
-  private pollTimer: NodeJS.Timeout | null = null;
-  private readonly channel: string;
-  private readonly metrics = getMetrics();
+  /** The tiers this instance runs, fastest first (Postgres always answers behind them). */
+  readonly tiers: readonly CacheTier[];
+  private readonly l1: L1Tier;
+  private readonly redis: RedisSide | null;
+  private readonly metrics = createCacheMetrics();
 
   constructor(private readonly options: SessionCacheOptions) {
     const { client, redisConfig } = options;
-    this.channel = `${redisConfig?.keyPrefix ?? ""}invalidate`;
-    this.l1 = options.l1?.enabled ? new LRUCache({ max: options.l1.max, ttl: options.l1.ttlMs, ttlAutopurge: false }) : null;
-    if (!client || !redisConfig) {
-      this.client = null;
-      this.breaker = null;
-      return;
+    this.l1 = new L1Tier(options.l1);
+    if (client && redisConfig) {
+      const tier = new RedisTier(client);
+      const trust = new RedisTrust({
+        client,
+        redis: tier,
+        config: redisConfig,
+        outbox: options.outbox,
+        logger: options.logger,
+        metrics: this.metrics,
+        outboxPollMs: options.outboxPollMs ?? redisConfig.outboxPollMs,
+        onTrusted: () => {
+          this.l1.clear();
+          return this.l1.announce("*");
+        },
+      });
+      this.redis = { tier, trust };
+      this.l1.connect(client, `${redisConfig.keyPrefix}invalidate`);
+    } else {
+      this.redis = null;
     }
-    client.defineCommand("nsiFill", { numberOfKeys: 2, lua: FILL_SCRIPT });
-    client.defineCommand("nsiInvalidate", { numberOfKeys: 2, lua: INVALIDATE_SCRIPT });
-    this.client = client as ScriptedClient;
-    this.breaker = new CircuitBreaker({
-      failureThreshold: redisConfig.breakerFailures,
-      cooldownMs: redisConfig.breakerCooldownMs,
-      // Real time, not the injected clock: Redis recovers in wall-clock time even when tests freeze session time.
-      clock: Date.now,
-      probe: () => this.probe(),
-      onTransition: (to, from) => {
-        this.metrics.breakerState.set(to === "closed" ? 0 : to === "half-open" ? 1 : 2);
-        this.metrics.breakerTransitions.inc({ to });
-        options.logger.info("redis breaker", { from, to });
-      },
-    });
-    // Redis is not trusted until the outbox has been replayed once (startup), nor after any disconnect.
-    this.distrust();
-    client.on("close", () => this.distrust());
-    client.on("ready", () => void this.breaker?.probeNow());
-    if (client.status === "ready") void this.breaker.probeNow();
-    if (this.l1) this.subscribe(client);
-    const pollMs = options.outboxPollMs ?? redisConfig.outboxPollMs;
-    if (pollMs > 0) {
-      this.pollTimer = setInterval(() => void this.pollOutbox(), pollMs);
-      this.pollTimer.unref();
+    this.tiers = [...(this.l1.enabled ? (["l1"] as const) : []), ...(this.redis ? (["redis"] as const) : [])];
+  }
+
+  /** The Redis breaker (null without Redis): health reports and tests read it. */
+  get breaker(): CircuitBreaker | null {
+    return this.redis?.trust.breaker ?? null;
+  }
+
+  /**
+   * A live cached copy of the session at session time `now`, or a ticket to fill after asking Postgres.
+   * An L1 hit answers synchronously (no I/O, no await); only a read that must ask Redis returns a promise.
+   */
+  read(id: string, now: number): CacheRead | Promise<CacheRead> {
+    const local = this.l1.get(id);
+    if (local !== undefined && isContextLive(local.context, now)) {
+      this.metrics.l1Hit();
+      return local;
     }
-  }
-
-  get redisEnabled(): boolean {
-    return this.client !== null;
-  }
-
-  /** False when running on Postgres alone (no Redis, no L1): there is nothing to fill. */
-  get cachesAnything(): boolean {
-    return this.client !== null || this.l1 !== null;
-  }
-
-  get l1Enabled(): boolean {
-    return this.l1 !== null;
-  }
-
-  get redis(): RedisClient | null {
-    return this.client;
-  }
-
-  /** L1 lookup (synchronous, no I/O). */
-  getL1(id: string): SessionContext | undefined {
-    return this.l1?.get(id);
-  }
-
-  /** Redis lookup. `undefined` means "Redis unusable right now": the caller falls back to Postgres. */
-  async getRedis(id: string): Promise<SessionContext | null | undefined> {
-    if (!this.client || !this.breaker!.allows()) return undefined;
-    try {
-      const raw = await this.client.get(dataKey(id));
-      this.breaker!.recordSuccess();
-      if (raw === null) return null;
-      const context = JSON.parse(raw) as SessionContext;
-      // The GET may have been answered just before a revocation seen here since (locally or by pub/sub):
-      // the caller may still use this answer once, but L1 must not keep it for its whole TTL.
-      if (!this.localTombstones.has(id)) this.l1?.set(id, context);
-      return context;
-    } catch (error) {
-      this.noteFailure(error);
-      return undefined;
+    const redis = this.redis;
+    if (!redis) {
+      this.metrics.miss();
+      return this.l1.enabled ? { kind: "miss", ticket: newTicket(id, now, false) } : UNCACHED_MISS;
     }
+    if (!redis.trust.allows()) return this.unavailable(id, now);
+    return this.readRedis(redis, id, now);
   }
 
-  /** Writes a context loaded from Postgres at `readStartedAt` (wall-clock ms); refused if an invalidation happened since. */
-  async fill(context: SessionContext, ttlMs: number, readStartedAt: number, options: { skipRedis?: boolean } = {}): Promise<void> {
-    const id = context.sessionId;
+  /** A ticket for a Postgres read or write about to happen outside `read` (the rolling-expiry refresh). */
+  ticket(sessionId: string, now: number): FillTicket {
+    return newTicket(sessionId, now, true);
+  }
+
+  /**
+   * Caches what Postgres answered for the ticket's session, unless it was invalidated since the ticket
+   * was taken. Returns a promise only when it writes to Redis.
+   */
+  fill(ticket: FillTicket, context: SessionContext): Promise<void> | undefined {
+    if (this.tiers.length === 0 || context.sessionId !== ticket.sessionId) return undefined;
+    const ttlMs = this.ttlMs(context, ticket.now);
     // A fill this old could predate a tombstone that has already expired: drop it rather than risk reviving.
-    if (ttlMs <= 0 || Date.now() - readStartedAt > FILL_MAX_AGE_MS) return;
+    if (ttlMs <= 0 || Date.now() - ticket.readAt > FILL_MAX_AGE_MS) return undefined;
     // Invalidated here (or announced by another instance) since the read: the context may be stale.
-    if (this.localTombstones.has(id)) return;
-    // skipRedis: this request's read already failed; a second timeout on the write-back would double its wait.
-    if (this.client && !options.skipRedis && this.breaker!.allows()) {
-      try {
-        const stored = await this.client.nsiFill(dataKey(id), tombstoneKey(id), JSON.stringify(context), Math.ceil(ttlMs));
-        this.breaker!.recordSuccess();
-        if (stored === 0) return; // Redis holds a tombstone: same reasoning, another instance revoked it.
-      } catch (error) {
-        this.noteFailure(error);
-      }
-    }
-    if (this.l1 && !this.localTombstones.has(id)) this.l1.set(id, context, { ttl: Math.min(ttlMs, this.options.l1!.ttlMs) });
+    if (this.l1.isTombstoned(context.sessionId)) return undefined;
+    if (this.redis && ticket.redis && this.redis.trust.allows()) return this.fillRedis(this.redis, context, ttlMs);
+    this.l1.offer(context, ttlMs);
+    return undefined;
   }
 
   /** Drops sessions from every tier. Never throws for Redis; an unreachable Redis goes to the outbox. */
   async invalidate(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
-    this.forgetLocally(ids);
-    if (!this.client) return;
-    if (this.breaker!.allows()) {
+    this.l1.forget(ids);
+    if (!this.redis) return;
+    const { tier, trust } = this.redis;
+    if (trust.allows()) {
       try {
-        await this.deleteInRedis(ids);
-        this.breaker!.recordSuccess();
-        await this.publish(ids);
+        await tier.invalidate(ids);
+        trust.succeeded();
+        await this.l1.announce(ids);
         return;
       } catch (error) {
-        this.noteFailure(error);
+        trust.failed(error);
       }
     }
-    // Redis did not take the delete: stop trusting Redis, then remember the delete in Postgres for the probe.
-    this.distrust();
-    try {
-      await this.options.outbox.enqueue(ids);
-    } catch (error) {
-      // Postgres failed too (the revocation itself was committed just before): keep the ids in memory so
-      // the probe deletes them before Redis is trusted again.
-      for (const id of ids) this.unqueued.add(id);
-      throw error;
-    }
-    this.metrics.outboxDepth.set(await this.options.outbox.depth().catch(() => ids.length));
+    await trust.missedInvalidation(ids);
   }
 
-  /** Redis's contents may be stale: only a probe that has replayed the outbox may close the breaker again. */
-  private distrust(): void {
-    this.replayRequired = true;
-    this.breaker?.trip();
-  }
-
-  /** Drops sessions from L1 and remembers them as tombstoned in this process, so an in-flight fill cannot re-add them. */
-  private forgetLocally(ids: string[]): void {
-    for (const id of ids) {
-      this.l1?.delete(id);
-      this.localTombstones.set(id, true);
-    }
+  /** What this instance's L1 holds for the session, live or not (tests and diagnostics; no I/O). */
+  inspectL1(id: string): SessionContext | undefined {
+    return this.l1.get(id)?.context;
   }
 
   async close(): Promise<void> {
-    if (this.pollTimer) clearInterval(this.pollTimer);
-    this.breaker?.dispose();
-    this.subscriber?.disconnect();
-    this.client?.disconnect();
+    this.redis?.trust.close();
+    this.l1.close();
+    this.redis?.tier.close();
   }
 
-  private async deleteInRedis(ids: string[]): Promise<void> {
-    // One call per id: in a Cluster the ids live in different slots.
-    await Promise.all(ids.map((id) => this.client!.nsiInvalidate(dataKey(id), tombstoneKey(id), TOMBSTONE_TTL_MS)));
+  /** The entry never outlives the session, nor an impersonation. */
+  private ttlMs(context: SessionContext, now: number): number {
+    return Math.min(
+      this.options.ttlMs,
+      context.expiresAt - now,
+      context.absoluteExpiresAt - now,
+      context.impersonation ? context.impersonation.expiresAt - now : Infinity,
+    );
   }
 
-  private async publish(ids: string[] | "*"): Promise<void> {
-    if (!this.l1) return;
+  private unavailable(id: string, now: number): CacheRead {
+    this.metrics.fallback();
+    return { kind: "unavailable", ticket: newTicket(id, now, false) };
+  }
+
+  private async readRedis({ tier, trust }: RedisSide, id: string, now: number): Promise<CacheRead> {
+    let context: SessionContext | null;
     try {
-      await this.client!.publish(this.channel, JSON.stringify(ids));
-    } catch {
-      // Other instances' L1 entries then expire by their short TTL: the documented worst case.
+      const raw = await tier.get(id);
+      trust.succeeded();
+      context = raw === null ? null : (JSON.parse(raw) as SessionContext);
+    } catch (error) {
+      trust.failed(error);
+      return this.unavailable(id, now);
     }
-  }
-
-  /** The breaker's probe: Redis answers, and every invalidation missed during the outage has been applied. */
-  private async probe(): Promise<void> {
-    await this.client!.ping();
-    if (this.unqueued.size > 0) {
-      const ids = [...this.unqueued];
-      await this.deleteInRedis(ids);
-      for (const id of ids) this.unqueued.delete(id);
-    }
-    // Opened by Redis failures alone: no invalidation was lost (each one that missed Redis set
-    // replayRequired, and so does the poll on finding another instance's), so Redis is as trustworthy as
-    // before it failed and the probe does not touch Postgres. A Postgres read here would hold the breaker
-    // half-open, with every cached session sent to Postgres, for as long as Postgres takes to answer: during
-    // a Postgres outage or hang, that is the whole outage.
-    if (this.replayRequired) {
-      // Cleared first: a distrust event while the replay runs sets it again (and the breaker's generation
-      // check keeps this probe from closing).
-      this.replayRequired = false;
-      try {
-        await this.replayOutbox();
-      } catch (error) {
-        this.replayRequired = true;
-        throw error;
+    if (context !== null) {
+      // The GET may have been answered just before a revocation seen here since (locally or by pub/sub):
+      // this request may still use the answer once, but L1 must not keep it for its whole TTL.
+      this.l1.offer(context);
+      if (isContextLive(context, now)) {
+        this.metrics.redisHit();
+        return { kind: "hit", tier: "redis", context };
       }
     }
-    // L1 copies may have missed invalidation messages while Redis was away.
-    this.l1?.clear();
-    await this.publish("*");
+    this.metrics.miss();
+    return { kind: "miss", ticket: newTicket(id, now, true) };
   }
 
-  private async replayOutbox(): Promise<void> {
-    for (;;) {
-      const batch = await this.options.outbox.peek(500);
-      if (batch.length === 0) break;
-      await this.deleteInRedis(batch);
-      await this.options.outbox.remove(batch);
-    }
-    this.metrics.outboxDepth.set(0);
-  }
-
-  /**
-   * Another instance may have queued invalidations we did not see; apply them before trusting Redis.
-   * Runs in every breaker state, so that "the outbox was empty" is never older than one interval.
-   */
-  private async pollOutbox(): Promise<void> {
+  private async fillRedis({ tier, trust }: RedisSide, context: SessionContext, ttlMs: number): Promise<void> {
     try {
-      const depth = await this.options.outbox.depth();
-      this.metrics.outboxDepth.set(depth);
-      if (depth === 0) return;
-      const state = this.breaker!.current;
-      // Open: the next probe will replay it (and cannot close while Postgres is away). Left as is, so
-      // that polling does not keep pushing the probe back.
-      if (state === "open") {
-        this.replayRequired = true;
-        return;
-      }
-      // Half-open: the probe running now may have skipped the replay; the trip keeps it from closing.
-      this.distrust();
-      if (state === "closed") await this.breaker!.probeNow();
-    } catch {
-      // Postgres unreachable: nothing to learn now.
+      const stored = await tier.fill(context, ttlMs);
+      trust.succeeded();
+      if (stored === 0) return; // Redis holds a tombstone: another instance revoked the session since the read.
+    } catch (error) {
+      trust.failed(error);
     }
-  }
-
-  private subscribe(client: RedisClient): void {
-    const sub = duplicateForSubscribe(client);
-    this.subscriber = sub;
-    // Messages published while we were disconnected are lost, so a reconnect starts from an empty L1.
-    sub.on("ready", () => {
-      this.l1?.clear();
-      // Subscribe on every ready: with the offline queue off, a subscribe sent while connecting would fail.
-      void sub.subscribe(this.channel).catch(() => {});
-    });
-    sub.on("message", (_channel: string, message: string) => {
-      try {
-        const ids = JSON.parse(message) as string[] | "*";
-        if (ids === "*") this.l1?.clear();
-        else this.forgetLocally(ids);
-      } catch {
-        this.l1?.clear();
-      }
-    });
-  }
-
-  private noteFailure(error: unknown): void {
-    this.metrics.cacheErrors.inc();
-    this.breaker!.recordFailure();
-    this.options.logger.debug("redis command failed", { error: error instanceof Error ? error.message : String(error) });
+    this.l1.offer(context, ttlMs);
   }
 }

@@ -74,10 +74,10 @@ export async function detailedHealth(deps: HealthDeps, versions: Versions, now =
     database: { ...database, driver: pool.driver, pool: pool.poolStats(), serverConnections: connections },
     redis: { ...redis, mode: config.redis?.mode ?? null },
     cache: {
-      tiers: [...(cache.l1Enabled ? ["l1"] : []), ...(cache.redisEnabled ? ["redis"] : []), "postgres"],
+      tiers: [...cache.tiers, "postgres"],
       counters: { ...counters, hitRate: lookups > 0 ? Math.round((counters.hits / lookups) * 1000) / 1000 : null },
       ttlS: config.session.cacheTtlS,
-      l1TtlMs: cache.l1Enabled ? config.session.l1.ttlMs : null,
+      l1TtlMs: cache.tiers.includes("l1") ? config.session.l1.ttlMs : null,
     },
     breaker: { state: cache.breaker?.current ?? null, transitions: cache.breaker?.transitions ?? 0 },
     outbox: { depth: outboxDepth },

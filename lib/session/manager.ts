@@ -2,12 +2,14 @@
  * Session lifecycle and the cached validator. Framework-agnostic: it sees tokens and ids, never cookies
  * or requests (lib/next does that).
  *
- * Tiers: L1 (optional, in-process) -> Redis -> Postgres. A hit on any tier costs zero Postgres queries.
- * A Redis problem is a miss plus a counted fallback, never an error for the caller.
+ * The cache (lib/cache/session-cache.ts) answers a live cached copy or a ticket; on a ticket Postgres
+ * answers and the answer is filled back with it. This module keeps what the session rules decide:
+ * liveness, the rolling refresh and revocation. A hit on any tier costs zero Postgres queries, and a Redis
+ * problem is a counted fallback to Postgres, never an error for the caller.
  */
 import { performance } from "node:perf_hooks";
 import type { AuditEventInput } from "../audit/audit";
-import type { SessionCache } from "../cache/session-cache";
+import type { SessionCacheAccess } from "../cache/session-cache";
 import type { Clock } from "../clock";
 import { isDatabaseUnavailable } from "../db/pool-guard";
 import { canImpersonate } from "../impersonation/policy";
@@ -15,18 +17,17 @@ import type { Logger } from "../observability/logger";
 import { getMetrics } from "../observability/metrics";
 import type { SessionStore } from "./store";
 import { generateSessionToken, hashSessionToken, isWellFormedToken } from "./token";
-import { isContextLive, type SessionContext, type SessionMetadata } from "./types";
+import type { SessionContext, SessionMetadata } from "./types";
 
 export interface SessionPolicy {
   idleTtlS: number;
   absoluteTtlS: number;
   refreshIntervalS: number;
-  cacheTtlS: number;
 }
 
 export interface SessionManagerDeps {
   store: SessionStore;
-  cache: SessionCache;
+  cache: SessionCacheAccess;
   clock: Clock;
   policy: SessionPolicy;
   logger: Logger;
@@ -49,16 +50,6 @@ export function createSessionManager(deps: SessionManagerDeps) {
   };
   const refreshing = new Map<string, Promise<SessionContext | null>>();
 
-  /** The cache TTL never outlives the session, nor an impersonation. */
-  function cacheTtlMs(context: SessionContext, now: number): number {
-    return Math.min(
-      policy.cacheTtlS * 1000,
-      context.expiresAt - now,
-      context.absoluteExpiresAt - now,
-      context.impersonation ? context.impersonation.expiresAt - now : Infinity,
-    );
-  }
-
   /**
    * last_seen_at and the rolling expiry are written at most once per refresh interval, so cached
    * traffic stays read-only. Impersonations never slide: their expiry is a hard limit.
@@ -67,10 +58,15 @@ export function createSessionManager(deps: SessionManagerDeps) {
     return now - context.lastSeenAt >= policy.refreshIntervalS * 1000;
   }
 
-  async function refresh(context: SessionContext, now: number): Promise<SessionContext | null> {
+  /**
+   * Writes the rolling expiry. `writeBack`: cache the refreshed context (a hit's refresh; after a miss the
+   * caller fills it once with its own ticket).
+   */
+  async function refresh(context: SessionContext, now: number, writeBack: boolean): Promise<SessionContext | null> {
     const inFlight = refreshing.get(context.sessionId);
     if (inFlight) return inFlight;
     const work = (async () => {
+      const ticket = writeBack ? cache.ticket(context.sessionId, now) : null;
       const expiresAt = context.impersonation ? context.expiresAt : Math.min(now + policy.idleTtlS * 1000, context.absoluteExpiresAt);
       let stillThere: boolean;
       try {
@@ -89,7 +85,7 @@ export function createSessionManager(deps: SessionManagerDeps) {
         return null;
       }
       const refreshed = { ...context, lastSeenAt: now, expiresAt };
-      await cache.fill(refreshed, cacheTtlMs(refreshed, now), Date.now());
+      if (ticket) await cache.fill(ticket, refreshed);
       return refreshed;
     })().finally(() => refreshing.delete(context.sessionId));
     refreshing.set(context.sessionId, work);
@@ -134,36 +130,31 @@ export function createSessionManager(deps: SessionManagerDeps) {
       await revokeSessionWithCache(id);
       return null;
     }
-    return refreshDue(context, now) ? refresh(context, now) : context;
+    return refreshDue(context, now) ? refresh(context, now, false) : context;
   }
 
   async function validateIdWithCache(id: string): Promise<SessionContext | null> {
     const started = performance.now();
     const now = clock();
-    const fromL1 = cache.getL1(id);
-    if (fromL1 && isContextLive(fromL1, now)) {
-      metrics.pending.l1Hits++;
-      // The common case returns at once: a few µs of synchronous work, which timing would only slow down
-      // (the histogram costs as much as the lookup). Only a hit that had to write its refresh is observed.
-      if (!refreshDue(fromL1, now)) return fromL1;
-      const result = await refresh(fromL1, now);
-      latency.l1.observe((performance.now() - started) / 1000);
+    const pending = cache.read(id, now);
+    // An L1 hit answers synchronously: awaiting it anyway would cost a microtask on every request.
+    const read = pending instanceof Promise ? await pending : pending;
+    if (read.kind === "hit") {
+      const context = read.context;
+      const due = refreshDue(context, now);
+      // The common L1 hit returns at once: a few µs of synchronous work, which timing would only slow down
+      // (the histogram costs as much as the lookup). Only an L1 hit that had to write its refresh is observed.
+      if (!due && read.tier === "l1") return context;
+      const result = due ? await refresh(context, now, true) : context;
+      latency[read.tier].observe((performance.now() - started) / 1000);
       return result;
     }
-    // Without a Redis tier, skip the call: an async no-op still costs a microtask on every miss.
-    const fromRedis = cache.redisEnabled ? await cache.getRedis(id) : undefined;
-    if (fromRedis && isContextLive(fromRedis, now)) {
-      metrics.pending.redisHits++;
-      const result = refreshDue(fromRedis, now) ? await refresh(fromRedis, now) : fromRedis;
-      latency.redis.observe((performance.now() - started) / 1000);
-      return result;
-    }
-    // Redis unusable (error, timeout, breaker open): Postgres answers, and nobody is logged out.
-    if (fromRedis === undefined && cache.redisEnabled) metrics.cacheFallbacks.inc();
-    metrics.cacheMisses.inc();
-    const readStartedAt = Date.now(); // wall clock: the fill guard measures real elapsed time
+    // Not cached, or Redis unusable (error, timeout, breaker open): Postgres answers, and nobody is logged out.
     const context = await validateUncached(id, now);
-    if (context && cache.cachesAnything) await cache.fill(context, cacheTtlMs(context, now), readStartedAt, { skipRedis: fromRedis === undefined });
+    if (context) {
+      const filling = cache.fill(read.ticket, context);
+      if (filling) await filling;
+    }
     latency.postgres.observe((performance.now() - started) / 1000);
     return context;
   }

@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { changeUserRole, setUserBanned } from "@/lib/admin/user-admin";
-import { FILL_MAX_AGE_MS } from "@/lib/cache/session-cache";
+import { FILL_MAX_AGE_MS } from "@/lib/cache/contract";
 import { checkRedisHealth, HEALTH_KEY_TTL_MS, httpStatusOfRedisHealth } from "@/lib/health/redis";
 import type { Runtime } from "@/lib/runtime";
 import { setUserRole } from "@/lib/users/users";
@@ -147,11 +147,11 @@ export function describeCachedValidator(name: string, available: boolean, target
     it("refuses a fill that read Postgres before a revocation (the tombstone wins)", async () => {
       const user = await createUser(rt.db);
       const { token, sessionId } = await rt.sessions.createSession(user.id);
-      const readStartedAt = Date.now();
+      const ticket = rt.cache.ticket(sessionId, rt.clock());
       const staleContext = (await validate(token))!;
       await rt.sessions.revokeSessionWithCache(sessionId);
       // The slow request's fill lands after the revocation:
-      await rt.cache.fill(staleContext, 60_000, readStartedAt);
+      await rt.cache.fill(ticket, staleContext);
       expect(await redis.exists(dataKeyOf(prefix, sessionId))).toBe(false);
       expect(await redis.exists(tombstoneKeyOf(prefix, sessionId))).toBe(true);
       expect(await validate(token)).toBeNull();
@@ -163,7 +163,7 @@ export function describeCachedValidator(name: string, available: boolean, target
       const context = (await validate(token))!;
       // Evicted (maxmemory, TTL) rather than invalidated: no tombstone, so the next fill may write it again.
       await redis.raw.del(dataKeyOf(prefix, sessionId));
-      await rt.cache.fill(context, 60_000, Date.now());
+      await rt.cache.fill(rt.cache.ticket(sessionId, rt.clock()), context);
       expect(await redis.exists(dataKeyOf(prefix, sessionId))).toBe(true);
     });
 
@@ -172,7 +172,7 @@ export function describeCachedValidator(name: string, available: boolean, target
       const { token, sessionId } = await rt.sessions.createSession(user.id);
       const context = (await validate(token))!;
       await redis.raw.del(dataKeyOf(prefix, sessionId));
-      await rt.cache.fill(context, 60_000, Date.now() - FILL_MAX_AGE_MS - 1);
+      await rt.cache.fill({ ...rt.cache.ticket(sessionId, rt.clock()), readAt: Date.now() - FILL_MAX_AGE_MS - 1 }, context);
       expect(await redis.exists(dataKeyOf(prefix, sessionId))).toBe(false);
     });
 
@@ -205,7 +205,7 @@ export function describeCachedValidator(name: string, available: boolean, target
         const user = await createUser(a.db);
         const { token, sessionId } = await a.sessions.createSession(user.id);
         await b.sessions.validateSessionWithCache(token);
-        expect(b.cache.getL1(sessionId)?.user.id).toBe(user.id);
+        expect(b.cache.inspectL1(sessionId)?.user.id).toBe(user.id);
         await a.sessions.revokeSessionWithCache(sessionId);
         await eventually(async () => (await b.sessions.validateSessionWithCache(token)) === null, 5_000);
       } finally {

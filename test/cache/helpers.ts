@@ -35,7 +35,7 @@ export function delta(before: CounterSnapshot, after: CounterSnapshot): CounterS
   return Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - before[k as keyof CounterSnapshot]])) as CounterSnapshot;
 }
 
-/** The Redis keys of a session (before the client's key prefix), as lib/cache/session-cache.ts writes them. */
+/** The Redis keys of a session (before the client's key prefix), as lib/cache/redis-tier.ts writes them. */
 export const dataKeyOf = (prefix: string, sessionId: string) => `${prefix}s:{${sessionId}}`;
 export const tombstoneKeyOf = (prefix: string, sessionId: string) => `${prefix}t:{${sessionId}}`;
 

@@ -92,11 +92,11 @@ describe.skipIf(!pg.ok || !binary.ok)("L1 session cache", () => {
     const rt = await runtime({ SESSION_L1_ENABLED: "true", SESSION_L1_TTL_MS: "60000" });
     const user = await createUser(rt.db);
     const { token, sessionId } = await rt.sessions.createSession(user.id);
-    const readStartedAt = Date.now();
+    const ticket = rt.cache.ticket(sessionId, rt.clock());
     const stale = (await rt.sessions.validateSessionWithCache(token))!;
     await rt.sessions.revokeSessionWithCache(sessionId);
-    await rt.cache.fill(stale, 60_000, readStartedAt);
-    expect(rt.cache.getL1(sessionId)).toBeUndefined();
+    await rt.cache.fill(ticket, stale);
+    expect(rt.cache.inspectL1(sessionId)).toBeUndefined();
     expect(await rt.sessions.validateSessionWithCache(token)).toBeNull();
   });
 
@@ -105,7 +105,7 @@ describe.skipIf(!pg.ok || !binary.ok)("L1 session cache", () => {
     const user = await createUser(rt.db);
     const { token, sessionId } = await rt.sessions.createSession(user.id);
     await rt.sessions.validateSessionWithCache(token);
-    expect(rt.cache.getL1(sessionId)?.user.id).toBe(user.id);
+    expect(rt.cache.inspectL1(sessionId)?.user.id).toBe(user.id);
   });
 
   it("a Redis read that answered just before a revocation here does not put the stale context into L1", async () => {
@@ -114,20 +114,20 @@ describe.skipIf(!pg.ok || !binary.ok)("L1 session cache", () => {
     const user = await createUser(a.db);
     const { token, sessionId } = await a.sessions.createSession(user.id);
     await a.sessions.validateSessionWithCache(token); // Redis holds the context; B's L1 is empty
-    expect(b.cache.getL1(sessionId)).toBeUndefined();
+    expect(b.cache.inspectL1(sessionId)).toBeUndefined();
     server.pause();
     let read: Promise<unknown>;
     let revoke: Promise<unknown>;
     try {
-      read = b.cache.getRedis(sessionId); // queued first: Redis will answer it with the live context
+      read = Promise.resolve(b.cache.read(sessionId, b.clock())); // L1 is empty, so a Redis GET, queued first: Redis will answer it with the live context
       revoke = b.sessions.revokeSessionWithCache(sessionId); // Postgres delete, then the Redis delete queued behind the GET
       await eventually(async () => (await a.sessions.findSessionOwner(sessionId)) === null);
     } finally {
       server.resume();
     }
-    expect(await read).toMatchObject({ sessionId });
+    expect(await read).toMatchObject({ kind: "hit", context: { sessionId } });
     await revoke;
-    expect(b.cache.getL1(sessionId)).toBeUndefined();
+    expect(b.cache.inspectL1(sessionId)).toBeUndefined();
     expect(await b.sessions.validateSessionWithCache(token)).toBeNull();
   });
 
@@ -137,10 +137,10 @@ describe.skipIf(!pg.ok || !binary.ok)("L1 session cache", () => {
     const user = await createUser(a.db);
     const { token, sessionId } = await a.sessions.createSession(user.id);
     await b.sessions.validateSessionWithCache(token);
-    expect(b.cache.getL1(sessionId)?.user.id).toBe(user.id);
+    expect(b.cache.inspectL1(sessionId)?.user.id).toBe(user.id);
     await a.sessions.revokeSessionWithCache(sessionId);
     await eventually(async () => (await b.sessions.validateSessionWithCache(token)) === null, 5_000);
-    expect(b.cache.getL1(sessionId)).toBeUndefined();
+    expect(b.cache.inspectL1(sessionId)).toBeUndefined();
   });
 
   it("instance B keeps serving a session nobody revoked from its L1", async () => {
@@ -160,7 +160,7 @@ describe.skipIf(!pg.ok || !binary.ok)("L1 session cache", () => {
     const l1TtlMs = 200;
     const { a, b, channel } = await instances(l1TtlMs);
     // Cut B's subscriber for good (disconnect() never reconnects): B now misses every invalidation message.
-    (b.cache as unknown as { subscriber: RedisClient }).subscriber.disconnect();
+    (b.cache as unknown as { l1: { subscriber: RedisClient } }).l1.subscriber.disconnect();
     await eventually(async () => (await inspector.subscribers(channel)) === 1);
     const user = await createUser(a.db);
     const { token, sessionId } = await a.sessions.createSession(user.id);
@@ -172,26 +172,26 @@ describe.skipIf(!pg.ok || !binary.ok)("L1 session cache", () => {
 
   it("with pub/sub cut, a fill on B refused by A's tombstone does not enter B's L1", async () => {
     const { a, b, channel } = await instances(60_000);
-    (b.cache as unknown as { subscriber: RedisClient }).subscriber.disconnect();
+    (b.cache as unknown as { l1: { subscriber: RedisClient } }).l1.subscriber.disconnect();
     await eventually(async () => (await inspector.subscribers(channel)) === 1);
     const user = await createUser(a.db);
     const { token, sessionId } = await a.sessions.createSession(user.id);
     const stale = (await a.sessions.validateSessionWithCache(token))!;
     await a.sessions.revokeSessionWithCache(sessionId);
     // B read Postgres just before the revocation and fills now; A's tombstone in Redis refuses it.
-    await b.cache.fill(stale, 60_000, Date.now());
-    expect(b.cache.getL1(sessionId)).toBeUndefined();
+    await b.cache.fill(b.cache.ticket(sessionId, b.clock()), stale);
+    expect(b.cache.inspectL1(sessionId)).toBeUndefined();
     expect(await b.sessions.validateSessionWithCache(token)).toBeNull();
   });
 
   it("with pub/sub cut, a fill on B that Redis accepts does enter B's L1", async () => {
     const { a, b, channel } = await instances(60_000);
-    (b.cache as unknown as { subscriber: RedisClient }).subscriber.disconnect();
+    (b.cache as unknown as { l1: { subscriber: RedisClient } }).l1.subscriber.disconnect();
     await eventually(async () => (await inspector.subscribers(channel)) === 1);
     const user = await createUser(a.db);
     const { token, sessionId } = await a.sessions.createSession(user.id);
     const context = (await a.sessions.validateSessionWithCache(token))!;
-    await b.cache.fill(context, 60_000, Date.now());
-    expect(b.cache.getL1(sessionId)?.user.id).toBe(user.id);
+    await b.cache.fill(b.cache.ticket(sessionId, b.clock()), context);
+    expect(b.cache.inspectL1(sessionId)?.user.id).toBe(user.id);
   });
 });

@@ -5,7 +5,7 @@
  * Why it matters: the breaker's probe replays the Postgres outbox before trusting Redis again. If every
  * probe needed Postgres, one Redis hiccup during a Postgres outage (a few timed-out GETs on a busy host)
  * would keep the breaker open until Postgres returned, and every cached session would fail with it. The
- * cache tells the two reasons for an open breaker apart (lib/cache/session-cache.ts): Redis failures alone
+ * cache tells the two reasons for an open breaker apart (lib/cache/trust.ts): Redis failures alone
  * may close without Postgres; distrust (a lost invalidation, another instance's outbox entries) may not.
  * These tests prove both halves, and that a revoked session is never served either way.
  */

@@ -108,7 +108,7 @@ export async function startFaultStack(options: StackOptions = {}): Promise<Fault
       try {
         for (const cookie of cookies) {
           const token = await tokenOfCookie(cookie, started.env.SESSION_SECRET?.split(",")[0]);
-          // The key layout of lib/cache/session-cache.ts: `${prefix}s:{<session id>}`.
+          // The key layout of lib/cache/redis-tier.ts: `${prefix}s:{<session id>}`.
           if (token) await client.del(`${keyPrefix}s:{${hashSessionToken(token)}}`);
         }
       } finally {
