@@ -73,6 +73,8 @@ const envSchema = z.object({
 
   IMPERSONATION_TTL: int(3600, 10),
   IMPERSONATION_REAUTH_WINDOW: int(900, 0),
+  // The shortest reason a Sign In As accepts (the longest is MAX_REASON_LENGTH, 500): "help" says nothing.
+  IMPERSONATION_REASON_MIN: int(10, 1).pipe(z.number().max(500, "expected at most 500 (the longest reason accepted)")),
   IMPERSONATION_DISCLOSE: optionalString.pipe(z.enum(["name", "role"]).optional()).transform((v) => v ?? "name"),
 
   LOGIN_MAX_PER_IP_PER_MINUTE: int(30, 1),
@@ -134,7 +136,7 @@ export interface AppConfig {
     l1: { enabled: boolean; ttlMs: number; max: number };
     pruneIntervalS: number;
   };
-  impersonation: { ttlS: number; reauthWindowS: number; disclose: "name" | "role" };
+  impersonation: { ttlS: number; reauthWindowS: number; disclose: "name" | "role"; reasonMinLength: number };
   login: { maxPerIpPerMinute: number; maxPerAccountPer15Min: number };
   trustProxy: boolean;
   appOrigin?: string;
@@ -274,6 +276,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
       ttlS: e.IMPERSONATION_TTL,
       reauthWindowS: e.IMPERSONATION_REAUTH_WINDOW,
       disclose: e.IMPERSONATION_DISCLOSE,
+      reasonMinLength: e.IMPERSONATION_REASON_MIN,
     },
     login: { maxPerIpPerMinute: e.LOGIN_MAX_PER_IP_PER_MINUTE, maxPerAccountPer15Min: e.LOGIN_MAX_PER_ACCOUNT_PER_15MIN },
     trustProxy: e.TRUST_PROXY,

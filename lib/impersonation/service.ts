@@ -13,6 +13,7 @@ import type { ImpersonationSessions } from "../session/impersonation-sessions";
 import type { SessionManager } from "../session/manager";
 import { trueUserOf, type SessionContext, type SessionMetadata } from "../session/types";
 import { findUserById, getPasswordHash, isUuid, type PublicUser } from "../users/users";
+import { checkReasonAndTicket, cleanText, DEFAULT_REASON_MIN_LENGTH, MAX_REASON_LENGTH } from "./limits";
 import { canImpersonate, mayImpersonateAnyone, needsReauthentication } from "./policy";
 
 export interface ImpersonationDeps {
@@ -21,6 +22,8 @@ export interface ImpersonationDeps {
   impersonationSessions: ImpersonationSessions;
   ttlS: number;
   reauthWindowS: number;
+  /** IMPERSONATION_REASON_MIN; DEFAULT_REASON_MIN_LENGTH when not given. */
+  reasonMinLength?: number;
 }
 
 export interface StartInput {
@@ -32,8 +35,7 @@ export interface StartInput {
   metadata: SessionMetadata;
 }
 
-export const MAX_REASON_LENGTH = 500;
-export const MAX_TICKET_LENGTH = 100;
+export { MAX_REASON_LENGTH, MAX_TICKET_LENGTH } from "./limits";
 
 export interface StartedImpersonation {
   token: string;
@@ -78,17 +80,12 @@ export async function recordImpersonationDenial(
   });
 }
 
-function cleanText(value: unknown, max: number): string | null {
-  if (typeof value !== "string") return null;
-  const trimmed = value.replace(/[\u0000-\u001f\u007f]/g, " ").trim();
-  return trimmed ? trimmed.slice(0, max) : null;
-}
-
 export async function startImpersonation(deps: ImpersonationDeps, input: StartInput): Promise<Result<StartedImpersonation>> {
   const { context, metadata } = input;
   const actor = trueUserOf(context);
-  const reason = cleanText(input.reason, MAX_REASON_LENGTH);
-  const base = { context, metadata, reason, subjectId: isUuid(input.targetId) ? input.targetId : null };
+  const reason = cleanText(input.reason);
+  // The audit row keeps what fits of a refused, over-long reason; the start itself never accepts a cut one.
+  const base = { context, metadata, reason: reason ? [...reason].slice(0, MAX_REASON_LENGTH).join("") : null, subjectId: isUuid(input.targetId) ? input.targetId : null };
 
   if (!isUuid(input.targetId)) return deny(deps, base, "INVALID_ID", { details: { requestedId: String(input.targetId).slice(0, 64) } });
   if (context.impersonation) return deny(deps, base, "ALREADY_IMPERSONATING");
@@ -98,8 +95,16 @@ export async function startImpersonation(deps: ImpersonationDeps, input: StartIn
   if (!target) return deny(deps, base, "USER_NOT_FOUND");
   const decision = canImpersonate({ id: actor.id, role: actor.role, status: actor.status, impersonating: false }, target);
   if (!decision.allowed) return deny(deps, base, decision.code);
-  if (!reason) return deny(deps, base, "REASON_REQUIRED");
-  const ticket = cleanText(input.ticket, MAX_TICKET_LENGTH);
+  const ticket = cleanText(input.ticket);
+  const minReasonLength = deps.reasonMinLength ?? DEFAULT_REASON_MIN_LENGTH;
+  const textRefusal = checkReasonAndTicket(reason, ticket, minReasonLength);
+  if (textRefusal === "REASON_TOO_SHORT") {
+    return deny(deps, base, textRefusal, {
+      message: `The reason is too short: at least ${minReasonLength} characters. Say what you are helping with, so the audit log explains this access.`,
+      details: { minLength: minReasonLength },
+    });
+  }
+  if (textRefusal || !reason) return deny(deps, base, textRefusal ?? "REASON_REQUIRED");
 
   const now = deps.sessions.clock();
   let parent = context;

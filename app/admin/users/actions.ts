@@ -1,11 +1,13 @@
 "use server";
 
-import { redirect } from "next/navigation";
+import { redirect, RedirectType } from "next/navigation";
 import { z } from "zod";
 import { startImpersonation } from "@/lib/impersonation/service";
 import { writeSessionCookie } from "@/lib/next/cookies";
 import { requireActionSession } from "../../_lib/action-session";
 import { formDataOf } from "../../_lib/form-data";
+import { impersonationDeps } from "../../_lib/impersonation-deps";
+import { rememberReturnPath } from "../../_lib/return-to";
 
 export interface StartImpersonationState {
   reason: string;
@@ -15,11 +17,18 @@ export interface StartImpersonationState {
   error?: { code: string; message: string };
 }
 
+// Reason and ticket are bounded by the service, which refuses an over-long one with a message; cutting
+// or blanking it here would change what the admin wrote without telling them. The slice only bounds work.
+const text = z
+  .string()
+  .catch("")
+  .transform((v) => v.slice(0, 10_000));
 const Form = z.object({
   targetId: z.string().max(64).catch(""),
-  reason: z.string().max(2000).catch(""),
-  ticket: z.string().max(500).catch(""),
+  reason: text,
+  ticket: text,
   password: z.string().max(1024).optional().catch(undefined),
+  returnTo: z.string().max(2048).optional().catch(undefined),
 });
 
 /**
@@ -30,7 +39,7 @@ const Form = z.object({
 export async function startImpersonationAction(previous: StartImpersonationState, formData: FormData): Promise<StartImpersonationState> {
   const { runtime, session, metadata } = await requireActionSession("/admin/users");
   const input = Form.parse(Object.fromEntries(formDataOf(formData)));
-  const result = await startImpersonation(runtime.impersonation, {
+  const result = await startImpersonation(impersonationDeps(runtime), {
     context: session,
     targetId: input.targetId,
     reason: input.reason,
@@ -47,5 +56,7 @@ export async function startImpersonationAction(previous: StartImpersonationState
     };
   }
   await writeSessionCookie(runtime, result.value.token);
-  redirect("/");
+  await rememberReturnPath(runtime, input.returnTo);
+  // Replace: the dialog's address leaves the history, so Back after Stop never opens it again.
+  redirect("/", RedirectType.replace);
 }

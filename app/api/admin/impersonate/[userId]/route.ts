@@ -3,6 +3,7 @@ import { AppError } from "@/lib/errors";
 import { recordImpersonationDenial, startImpersonation } from "@/lib/impersonation/service";
 import { apiHandler, assertSameOrigin, jsonError, metadataOf, readJson, requireApiSession, resultResponse, sessionOf, type ApiContext } from "@/lib/next/api";
 import { writeSessionCookie } from "@/lib/next/cookies";
+import { impersonationDeps } from "@/app/_lib/impersonation-deps";
 
 const ROUTE = "/api/admin/impersonate/[userId]";
 const Body = z.object({
@@ -26,7 +27,7 @@ export const POST = apiHandler(ROUTE, async (ctx) => {
   }
   const session = await requireApiSession(ctx);
   const body = await readJson(ctx.request, Body);
-  const result = await startImpersonation(ctx.runtime.impersonation, {
+  const result = await startImpersonation(impersonationDeps(ctx.runtime), {
     context: session,
     targetId: ctx.params.userId ?? "",
     reason: body.reason,
