@@ -7,6 +7,8 @@ import { identityKeyOf, SIGNED_OUT_KEY, type IdentityShape } from "../_lib/ident
 const CHANNEL = "nsi-identity";
 /** A light re-check while the tab is visible, for changes made in another browser (a force-end). */
 const POLL_MS = 30_000;
+const RETRY_MS = 1_500;
+const MAX_REFRESHES = 3;
 
 /** Who `/api/auth/user` says this browser is now; null when the answer says nothing either way. */
 async function currentIdentityKey(): Promise<string | null> {
@@ -35,22 +37,33 @@ export function IdentityWatch({ renderedKey }: { renderedKey: string }) {
   const router = useRouter();
   const pathname = usePathname();
   const rendered = useRef(renderedKey);
-  // The key a refresh was already asked for: one refresh per change, never a loop.
-  const refreshedFor = useRef<string | null>(null);
+  // How often a refresh was asked for the identity seen last: bounded, so a server that keeps rendering
+  // something else (an outage page) cannot cause a refresh loop.
+  const attempts = useRef<{ key: string; count: number }>({ key: "", count: 0 });
+  const retry = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const check = useRef<() => Promise<void>>(async () => {});
 
+  // A new render of the layout is checked too: a refresh that was answered before a sign-in-as or stop
+  // elsewhere took effect can land after it and bring the old identity back.
   useEffect(() => {
     rendered.current = renderedKey;
-    refreshedFor.current = null;
+    void check.current();
   }, [renderedKey]);
 
   useEffect(() => {
     check.current = async () => {
       const now = await currentIdentityKey();
-      if (now === null || now === rendered.current || now === refreshedFor.current) return;
-      refreshedFor.current = now;
+      if (now === null || now === rendered.current) return;
+      if (attempts.current.key !== now) attempts.current = { key: now, count: 0 };
+      if (attempts.current.count >= MAX_REFRESHES) return;
+      attempts.current.count += 1;
       router.refresh();
+      // A refresh asked for while another navigation is still settling (a form's redirect) can be
+      // dropped; look again shortly and ask once more if the page still shows someone else.
+      clearTimeout(retry.current);
+      retry.current = setTimeout(() => void check.current(), RETRY_MS);
     };
+    return () => clearTimeout(retry.current);
   }, [router]);
 
   // Tell the other tabs who this one is now; they check for themselves (the message is only a hint).
