@@ -6,6 +6,7 @@ import { and, desc, eq, inArray } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { recordAuditEvent, type AuditEventInput } from "../audit/audit";
 import { verifyPassword } from "../auth/password";
+import type { LoginThrottle } from "../auth/rate-limit";
 import { auditEvents, users } from "../db/schema";
 import type { Db } from "../db/types";
 import { ERRORS, fail, ok, type ErrorCode, type Result } from "../errors";
@@ -24,6 +25,11 @@ export interface ImpersonationDeps {
   reauthWindowS: number;
   /** IMPERSONATION_REASON_MIN; DEFAULT_REASON_MIN_LENGTH when not given. */
   reasonMinLength?: number;
+  /**
+   * The login throttle: a wrong step-up password is a failed login for the same account and address, so
+   * the dialog is no way around the login limits. Without it, step-up is not throttled.
+   */
+  throttle?: LoginThrottle;
 }
 
 export interface StartInput {
@@ -80,6 +86,11 @@ export async function recordImpersonationDenial(
   });
 }
 
+function formatWait(seconds: number): string {
+  if (seconds < 90) return `${seconds} seconds`;
+  return `${Math.ceil(seconds / 60)} minutes`;
+}
+
 export async function startImpersonation(deps: ImpersonationDeps, input: StartInput): Promise<Result<StartedImpersonation>> {
   const { context, metadata } = input;
   const actor = trueUserOf(context);
@@ -112,10 +123,21 @@ export async function startImpersonation(deps: ImpersonationDeps, input: StartIn
     if (typeof input.password !== "string" || input.password.length === 0) {
       return deny(deps, base, "REAUTH_REQUIRED", { details: { reauthWindowS: deps.reauthWindowS } });
     }
+    const ip = metadata.ip ?? "unknown";
+    // Checked before the password: once the limit is reached even the right one waits, as at login.
+    const retryAfter = (await deps.throttle?.retryAfter(ip, actor.email)) ?? 0;
+    if (retryAfter > 0) {
+      return deny(deps, base, "RATE_LIMITED", {
+        message: `Too many wrong passwords. Wait ${formatWait(retryAfter)} and try again.`,
+        details: { retryAfter, stepUp: true },
+      });
+    }
     const hash = await getPasswordHash(deps.db, actor.id);
     if (!hash || !(await verifyPassword(hash, input.password.slice(0, 256)))) {
+      await deps.throttle?.recordFailure(ip, actor.email);
       return deny(deps, base, "REAUTH_REQUIRED", { message: "That password is not correct.", details: { wrongPassword: true } });
     }
+    await deps.throttle?.recordSuccess(ip, actor.email);
     await deps.sessions.markAuthenticated(context.sessionId);
     parent = { ...context, lastAuthenticatedAt: now };
   }

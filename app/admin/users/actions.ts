@@ -51,7 +51,7 @@ export async function startImpersonationAction(previous: StartImpersonationState
     return {
       reason: input.reason,
       ticket: input.ticket,
-      needsPassword: previous?.needsPassword === true || result.code === "REAUTH_REQUIRED",
+      needsPassword: previous?.needsPassword === true || result.code === "REAUTH_REQUIRED" || result.code === "RATE_LIMITED",
       error: { code: result.code, message: result.message },
     };
   }

@@ -95,6 +95,11 @@ export function ImpersonateDialog({
   });
   const askPassword = needsPassword || state.needsPassword;
   const errorId = state.error ? "impersonate-error" : undefined;
+  const passwordRef = useRef<HTMLInputElement>(null);
+  // After a refusal that concerns the password (wrong, or too many tries), focus goes back to it.
+  useEffect(() => {
+    if (state.error && (state.error.code === "REAUTH_REQUIRED" || state.error.code === "RATE_LIMITED")) passwordRef.current?.focus();
+  }, [state]);
   return (
     <DialogFrame cancelHref={cancelHref} returnFocusId={`impersonate-${target.id}`}>
       <form action={formAction}>
@@ -143,13 +148,14 @@ export function ImpersonateDialog({
                 Password
               </label>
               <input
+                ref={passwordRef}
                 id="impersonate-password"
                 name="password"
                 type="password"
                 required
                 autoComplete="current-password"
                 maxLength={1024}
-                aria-describedby="impersonate-password-hint"
+                aria-describedby={["impersonate-password-hint", errorId].filter(Boolean).join(" ")}
                 className={`${ui.input} mt-1.5`}
               />
               <p id="impersonate-password-hint" className={ui.hint}>
