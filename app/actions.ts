@@ -1,12 +1,13 @@
 "use server";
 
-import { redirect } from "next/navigation";
+import { redirect, RedirectType } from "next/navigation";
 import { logout } from "@/lib/auth/logout";
 import { stopImpersonation } from "@/lib/impersonation/service";
 import { clearSessionCookie, readSessionToken, writeSessionCookie } from "@/lib/next/cookies";
 import { requestMetadata } from "@/lib/next/request-meta";
 import { getRuntime } from "@/lib/runtime";
 import { requireActionSession } from "./_lib/action-session";
+import { takeReturnPath } from "./_lib/return-to";
 
 /** Sign out: the row, its cache entries and the cookie go (and, while impersonating, the admin's session too). */
 export async function signOutAction(): Promise<void> {
@@ -16,7 +17,7 @@ export async function signOutAction(): Promise<void> {
   redirect("/login");
 }
 
-/** Stop Impersonation: back to the admin's own session on a fresh token, landing on the console. */
+/** Stop Impersonation: back to the admin's own session on a fresh token, on the console page it started from. */
 export async function stopImpersonationAction(): Promise<void> {
   const { runtime, session, metadata } = await requireActionSession("/admin/users");
   const result = await stopImpersonation(runtime.impersonation, session, metadata);
@@ -26,5 +27,5 @@ export async function stopImpersonationAction(): Promise<void> {
     else await clearSessionCookie(runtime);
   }
   // NOT_IMPERSONATING (it expired a moment ago, or another tab stopped it) lands in the same place.
-  redirect("/admin/users");
+  redirect(await takeReturnPath(), RedirectType.replace);
 }

@@ -2,6 +2,9 @@ import type { Metadata } from "next";
 import { getSession } from "@/lib/next/session";
 import { getRuntime } from "@/lib/runtime";
 import type { SessionContext } from "@/lib/session/types";
+import { presentSession } from "@/lib/session/present";
+import { identityKeyOf } from "./_lib/identity-key";
+import { IdentityWatch } from "./_components/identity-watch";
 import { ImpersonationBanner } from "./_components/impersonation-banner";
 import { SiteHeader } from "./_components/site-header";
 import "./globals.css";
@@ -13,7 +16,9 @@ export const metadata: Metadata = {
 
 /**
  * The banner lives here so no page can forget it. This layout only reads the session to decorate the
- * page; it authorizes nothing (every page and action checks for itself).
+ * page; it authorizes nothing (every page and action checks for itself). A client-side navigation does
+ * not render it again, so IdentityWatch compares the identity it was rendered for with the browser's
+ * session after every navigation, on focus and when another tab changes it, and re-renders on a change.
  */
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
   let session: SessionContext | null = null;
@@ -33,6 +38,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
         >
           Skip to content
         </a>
+        <IdentityWatch renderedKey={identityKeyOf(session ? presentSession(session) : null)} />
         {session ? <ImpersonationBanner session={session} now={now} /> : null}
         <SiteHeader session={session} />
         <main id="main" tabIndex={-1} className="mx-auto max-w-6xl px-4 py-8 focus:outline-none">

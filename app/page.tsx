@@ -30,7 +30,7 @@ export default async function HomePage() {
           </div>
           <div>
             <dt className="text-xs font-medium uppercase tracking-wide text-slate-600">Email</dt>
-            <dd className="mt-1 break-all text-sm text-slate-900">{session.user.email}</dd>
+            <dd className="mt-1 text-sm text-slate-900 [overflow-wrap:anywhere]">{session.user.email}</dd>
           </div>
           <div>
             <dt className="text-xs font-medium uppercase tracking-wide text-slate-600">Role</dt>
@@ -41,7 +41,7 @@ export default async function HomePage() {
           {session.impersonator ? (
             <div className="sm:col-span-3">
               <dt className="text-xs font-medium uppercase tracking-wide text-slate-600">Impersonated by</dt>
-              <dd className="mt-1 text-sm text-slate-900">
+              <dd className="mt-1 text-sm text-slate-900 [overflow-wrap:anywhere]">
                 {session.impersonator.name} ({session.impersonator.email}) · Reason: {session.impersonation?.reason}
                 {session.impersonation?.ticket ? <> · Ticket: {session.impersonation.ticket}</> : null}
               </dd>

@@ -41,3 +41,23 @@ test("Sign In As with a stale login asks for the password, refuses a wrong one a
   expect((await whoAmI(page)).body).toMatchObject({ user: { email: target.email }, isImpersonating: true });
   // No Stop here: on this server the impersonation ends by itself within seconds (the expiry spec covers that).
 });
+
+test("after a wrong step-up password the focus is back in the password field, the reason kept", async ({ page }) => {
+  await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
+  await page.goto("/admin/users");
+  await searchUsers(page, SAMPLE_USERS.john.email);
+  const reason = uniqueReason("Step-up focus check");
+  const dialog = await openSignInAs(page, SAMPLE_USERS.john.email);
+  await dialog.getByLabel("Reason").fill(reason);
+  const password = page.getByRole("dialog").getByLabel("Password");
+  if (!(await password.isVisible())) {
+    await dialog.getByRole("button", { name: "Start impersonation" }).click();
+    await expect(password).toBeVisible();
+  }
+  await password.fill("not-the-admin-password");
+  await page.getByRole("dialog").getByRole("button", { name: "Start impersonation" }).click();
+  await expect(errorAlert(page)).toContainText(/password/i);
+  await expect(page.getByRole("dialog").getByLabel("Password")).toBeFocused();
+  await expect(page.getByRole("dialog").getByLabel("Reason")).toHaveValue(reason);
+  await expect(banner(page)).toHaveCount(0);
+});

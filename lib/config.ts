@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { DEFAULT_REASON_MIN_LENGTH } from "./impersonation/limits";
 
 /** Empty strings count as unset, so `FOO=` in an env file means "use the default". */
 const optionalString = z
@@ -75,6 +76,8 @@ const envSchema = z.object({
 
   IMPERSONATION_TTL: int(3600, 10),
   IMPERSONATION_REAUTH_WINDOW: int(900, 0),
+  // The shortest reason a Sign In As accepts (the longest is MAX_REASON_LENGTH, 500): "help" says nothing.
+  IMPERSONATION_REASON_MIN: int(DEFAULT_REASON_MIN_LENGTH, 1).pipe(z.number().max(500, "expected at most 500 (the longest reason accepted)")),
   IMPERSONATION_DISCLOSE: optionalString.pipe(z.enum(["name", "role"]).optional()).transform((v) => v ?? "name"),
 
   LOGIN_MAX_PER_IP_PER_MINUTE: int(30, 1),
@@ -143,7 +146,7 @@ export interface AppConfig {
     l1: { enabled: boolean; ttlMs: number; max: number };
     pruneIntervalS: number;
   };
-  impersonation: { ttlS: number; reauthWindowS: number; disclose: "name" | "role" };
+  impersonation: { ttlS: number; reauthWindowS: number; disclose: "name" | "role"; reasonMinLength: number };
   login: { maxPerIpPerMinute: number; maxPerAccountPer15Min: number };
   trustProxy: boolean;
   appOrigin?: string;
@@ -338,6 +341,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
       ttlS: e.IMPERSONATION_TTL,
       reauthWindowS: e.IMPERSONATION_REAUTH_WINDOW,
       disclose: e.IMPERSONATION_DISCLOSE,
+      reasonMinLength: e.IMPERSONATION_REASON_MIN,
     },
     login: { maxPerIpPerMinute: e.LOGIN_MAX_PER_IP_PER_MINUTE, maxPerAccountPer15Min: e.LOGIN_MAX_PER_ACCOUNT_PER_15MIN },
     trustProxy: e.TRUST_PROXY,

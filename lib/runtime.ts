@@ -3,6 +3,7 @@
  * Tests build their own runtimes with `createRuntime` (in-memory PGlite or a scratch Postgres database,
  * a private Redis, a manual clock); the app uses `getRuntime()`.
  */
+import type { LoginDeps } from "./auth/login";
 import type { MfaDeps } from "./auth/mfa/service";
 import { createTotpSecretBox } from "./auth/mfa/totp";
 import { createFactorThrottle, createLoginThrottle, type LoginThrottle } from "./auth/rate-limit";
@@ -35,6 +36,8 @@ export interface Runtime {
   sealer: CookieSealer;
   throttle: LoginThrottle;
   mfa: MfaDeps;
+  /** What `login()` needs, wired once. */
+  login: LoginDeps;
   startedAt: number;
   close(): Promise<void>;
 }
@@ -120,6 +123,14 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
   const sealer = createCookieSealer({ secrets: config.session.secrets, ttlS: config.session.absoluteTtlS, clock });
   const throttle = createLoginThrottle(redis, config.login);
 
+  const mfa: MfaDeps = {
+    db,
+    sessions,
+    box: createTotpSecretBox(config.mfa.encryptionKeys),
+    throttle: createFactorThrottle(redis, config.mfa.maxFailuresPer15Min),
+    policy: config.mfa.staffPolicy,
+    issuer: config.mfa.issuer,
+  };
   const stopPruning = overrides.skipStartupTasks ? null : startSessionPruning(config, sessions, logger);
 
   return {
@@ -138,17 +149,14 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
       impersonationSessions,
       ttlS: config.impersonation.ttlS,
       reauthWindowS: config.impersonation.reauthWindowS,
+      reasonMinLength: config.impersonation.reasonMinLength,
+      throttle,
+      mfa,
     },
     sealer,
     throttle,
-    mfa: {
-      db,
-      sessions,
-      box: createTotpSecretBox(config.mfa.encryptionKeys),
-      throttle: createFactorThrottle(redis, config.mfa.maxFailuresPer15Min),
-      policy: config.mfa.staffPolicy,
-      issuer: config.mfa.issuer,
-    },
+    mfa,
+    login: { db, sessions, throttle, refuseSampleAccounts: config.isProduction },
     startedAt: Date.now(),
     async close() {
       stopPruning?.();

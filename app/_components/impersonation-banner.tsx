@@ -17,7 +17,7 @@ export function ImpersonationBanner({ session, now }: { session: SessionContext;
       className="sticky top-0 z-40 border-b-4 border-amber-400 bg-slate-950 text-amber-300 shadow-lg"
     >
       <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-x-6 gap-y-2 px-4 py-2.5">
-        <p className="flex items-center gap-3 text-sm sm:text-base">
+        <p className="flex min-w-0 items-center gap-3 text-sm sm:text-base">
           <svg aria-hidden="true" viewBox="0 0 20 20" fill="currentColor" className="size-5 shrink-0">
             <path
               fillRule="evenodd"
@@ -25,7 +25,7 @@ export function ImpersonationBanner({ session, now }: { session: SessionContext;
               clipRule="evenodd"
             />
           </svg>
-          <span>
+          <span className="min-w-0 [overflow-wrap:anywhere]">
             You are signed in as <strong className="font-bold text-amber-200">{session.user.name}</strong> — impersonated by{" "}
             <strong className="font-bold text-amber-200">{session.impersonator.name}</strong> — <Countdown remainingMs={remainingMs} /> left
           </span>

@@ -1,4 +1,5 @@
 import type { Flash } from "../_lib/flash";
+import { FlashCleanup } from "./flash-cleanup";
 
 /** Errors interrupt (role="alert"); confirmations are polite (role="status"). */
 export function ErrorMessage({ children, code, id }: { children: React.ReactNode; code?: string; id?: string }) {
@@ -29,6 +30,7 @@ export function FlashMessages({ flash }: { flash: Flash }) {
   if (!flash.notice && !flash.error) return null;
   return (
     <div className="space-y-2">
+      <FlashCleanup />
       {flash.error ? <ErrorMessage code={flash.error.code}>{flash.error.message}</ErrorMessage> : null}
       {flash.notice ? <NoticeMessage>{flash.notice}</NoticeMessage> : null}
     </div>

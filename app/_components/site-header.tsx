@@ -33,10 +33,15 @@ export function SiteHeader({ session }: { session: SessionContext | null }) {
           ) : null}
         </div>
         {session ? (
-          <div className="flex items-center gap-3 text-sm">
-            <span className="hidden text-slate-700 sm:inline">
-              {session.user.name} <RoleBadge role={session.user.role} />
-            </span>
+          <div className="flex min-w-0 items-center gap-3 text-sm">
+            {/* Whose account this is, on every screen size: while impersonating, the user's, and who is behind it. */}
+            <p className="min-w-0 text-slate-700">
+              <span className="sr-only">{session.impersonator ? "In the account of " : "Signed in as "}</span>
+              <span className="font-medium text-slate-900 [overflow-wrap:anywhere]">{session.user.name}</span> <RoleBadge role={session.user.role} />
+              {session.impersonator ? (
+                <span className="block text-xs text-slate-600 [overflow-wrap:anywhere]">impersonated by {session.impersonator.name}</span>
+              ) : null}
+            </p>
             <form action={signOutAction}>
               <SubmitButton variant="secondary" small>
                 Sign out

@@ -5,7 +5,7 @@ import { clearSessionCookie, readSessionCookie } from "@/lib/next/cookies";
 import { requestMetadata } from "@/lib/next/request-meta";
 import { getSession } from "@/lib/next/session";
 import { getRuntime } from "@/lib/runtime";
-import { withFlash } from "./flash";
+import { flashRedirectPath } from "./flash-cookie";
 
 /**
  * Every server action checks the session itself: a page that rendered the form is no proof, because an
@@ -24,6 +24,6 @@ export async function requireActionSession(returnTo: string, area: AccessArea = 
     redirect(`/login?${query}`);
   }
   const refusal = accessRefusal(session, area, accessPolicyOf(runtime.config));
-  if (refusal) redirect(withFlash(returnTo, { error: refusal }));
+  if (refusal) redirect(await flashRedirectPath(returnTo, { error: refusal }));
   return { runtime, session, metadata: await requestMetadata() };
 }

@@ -1,8 +1,12 @@
 /**
- * One-shot messages carried in the URL after a form posts and redirects (works without JavaScript).
- * Only codes travel: the text shown comes from fixed maps, so a crafted link cannot put words on the page.
+ * One-shot messages after a form posts and redirects ("Role saved."), as codes: the text shown comes from
+ * fixed maps, so a crafted value cannot put words on the page. withFlash() writes the address of the page
+ * with the code in its query, and readFlash() reads the code back; the address travels in a short-lived
+ * cookie (flash-cookie.ts), not in the URL the browser shows, so a reload or a shared link does not
+ * repeat "Role saved.".
  */
 import { ERRORS, type ErrorCode } from "@/lib/errors";
+import { firstParam } from "./params";
 
 export const NOTICES = {
   "password-changed": "Password changed. Your other sessions were signed out.",
@@ -39,9 +43,4 @@ export function withFlash(path: string, flash: { notice: NoticeKey } | { error: 
   if ("notice" in flash) query.set("notice", flash.notice);
   else query.set("error", flash.error);
   return `${pathname}?${query}`;
-}
-
-export function firstParam(params: Record<string, string | string[] | undefined>, key: string): string | undefined {
-  const value = params[key];
-  return Array.isArray(value) ? value[0] : value;
 }

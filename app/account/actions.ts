@@ -6,7 +6,7 @@ import { changePassword, revokeOtherSessions, revokeOwnSession } from "@/lib/acc
 import { clearSessionCookie, writeSessionCookie } from "@/lib/next/cookies";
 import { requireActionSession } from "../_lib/action-session";
 import { formDataOf } from "../_lib/form-data";
-import { withFlash } from "../_lib/flash";
+import { flashRedirectPath } from "../_lib/flash-cookie";
 
 const PAGE = "/account";
 
@@ -15,18 +15,18 @@ export async function revokeSessionAction(formData: FormData): Promise<void> {
   const { runtime, session, metadata } = await requireActionSession(PAGE);
   const sessionId = z.string().max(128).catch("").parse(formDataOf(formData).get("sessionId"));
   const result = await revokeOwnSession(runtime, session, sessionId, metadata);
-  if (!result.ok) redirect(withFlash(PAGE, { error: result.code }));
+  if (!result.ok) redirect(await flashRedirectPath(PAGE, { error: result.code }));
   if (sessionId === session.sessionId) {
     await clearSessionCookie(runtime);
     redirect("/login");
   }
-  redirect(withFlash(PAGE, { notice: "session-revoked" }));
+  redirect(await flashRedirectPath(PAGE, { notice: "session-revoked" }));
 }
 
 export async function revokeOtherSessionsAction(): Promise<void> {
   const { runtime, session, metadata } = await requireActionSession(PAGE);
   const result = await revokeOtherSessions(runtime, session, metadata);
-  redirect(withFlash(PAGE, result.ok ? { notice: "others-revoked" } : { error: result.code }));
+  redirect(await flashRedirectPath(PAGE, result.ok ? { notice: "others-revoked" } : { error: result.code }));
 }
 
 export interface ChangePasswordState {
@@ -48,5 +48,5 @@ export async function changePasswordAction(_previous: ChangePasswordState, formD
     return { error: { code: result.code, message } };
   }
   await writeSessionCookie(runtime, result.value.token);
-  redirect(withFlash(PAGE, { notice: "password-changed" }));
+  redirect(await flashRedirectPath(PAGE, { notice: "password-changed" }));
 }

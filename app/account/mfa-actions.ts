@@ -6,7 +6,7 @@ import { beginTotpEnrolment, confirmTotpEnrolment, disableSecondFactor, MFA_METH
 import { writeSessionCookie } from "@/lib/next/cookies";
 import { requireActionSession } from "../_lib/action-session";
 import { formDataOf } from "../_lib/form-data";
-import { withFlash } from "../_lib/flash";
+import { flashRedirectPath } from "../_lib/flash-cookie";
 
 const ENROL_PAGE = "/account/mfa";
 
@@ -14,7 +14,7 @@ const ENROL_PAGE = "/account/mfa";
 export async function startTotpAction(): Promise<void> {
   const { runtime, session } = await requireActionSession(ENROL_PAGE);
   const result = await beginTotpEnrolment(runtime.mfa, session);
-  if (!result.ok) redirect(withFlash("/account", { error: result.code }));
+  if (!result.ok) redirect(await flashRedirectPath("/account", { error: result.code }));
   redirect(ENROL_PAGE);
 }
 
@@ -41,7 +41,7 @@ export async function disableTotpAction(formData: FormData): Promise<void> {
   const { runtime, session, metadata } = await requireActionSession("/account");
   const input = DisableForm.parse(Object.fromEntries(formDataOf(formData)));
   const result = await disableSecondFactor(runtime.mfa, session, input, metadata);
-  if (!result.ok) redirect(withFlash("/account", { error: result.code }));
+  if (!result.ok) redirect(await flashRedirectPath("/account", { error: result.code }));
   await writeSessionCookie(runtime, result.value.token);
-  redirect(withFlash("/account", { notice: "mfa-disabled" }));
+  redirect(await flashRedirectPath("/account", { notice: "mfa-disabled" }));
 }

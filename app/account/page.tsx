@@ -9,7 +9,7 @@ import { FlashMessages, InfoMessage } from "../_components/messages";
 import { ui } from "../_components/styles";
 import { SubmitButton } from "../_components/submit-button";
 import { describeUserAgent } from "../_lib/device";
-import { readFlash } from "../_lib/flash";
+import { readPageFlash } from "../_lib/flash-cookie";
 import { formatRelative, formatUtc } from "../_lib/format";
 import { ChangePasswordForm } from "./change-password-form";
 import { revokeOtherSessionsAction, revokeSessionAction } from "./actions";
@@ -25,10 +25,10 @@ const ACCESS_LABELS: Record<string, (by: string) => string> = {
 
 const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
-export default async function AccountPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function AccountPage() {
   const session = await requireUser("/account");
   const runtime = await getRuntime();
-  const flash = readFlash(await searchParams);
+  const flash = await readPageFlash("/account");
   const now = runtime.clock();
   const [sessions, accesses] = await Promise.all([
     runtime.sessions.listUserSessions(session.user.id),
@@ -42,7 +42,7 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
     <div className="space-y-8">
       <div>
         <h1 className={ui.pageTitle}>Account</h1>
-        <p className="mt-1 text-sm text-slate-600">
+        <p className="mt-1 text-sm text-slate-600 [overflow-wrap:anywhere]">
           {session.user.name} · {session.user.email}
         </p>
       </div>
@@ -129,7 +129,7 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
           ) : (
             <ul className="divide-y divide-slate-200">
               {accesses.map((a, i) => (
-                <li key={i} className="px-5 py-3 text-sm">
+                <li key={i} className="px-5 py-3 text-sm [overflow-wrap:anywhere]">
                   <p className="font-medium text-slate-900">{capitalize(ACCESS_LABELS[a.action]?.(a.by) ?? `${a.by}: ${a.action}`)}</p>
                   <p className="mt-0.5 text-slate-600">
                     <time dateTime={a.at.toISOString()}>{formatUtc(a.at)}</time>

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { getSession } from "@/lib/next/session";
 import { accessPolicyOf, mayUse } from "@/lib/auth/access";
 import { getConfig } from "@/lib/config";
@@ -15,7 +16,9 @@ export default async function AdminLayout({ children }: { children: React.ReactN
     <div className="space-y-6">
       {staff ? (
         <nav aria-label="Admin" className="flex flex-wrap items-center gap-1 border-b border-slate-200 pb-3 text-sm">
-          <span className="mr-3 text-xs font-semibold uppercase tracking-wide text-slate-500">Admin console</span>
+          <Link href="/admin" className="mr-3 rounded-sm text-xs font-semibold uppercase tracking-wide text-slate-600 hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600">
+            Admin console
+          </Link>
           <NavLink href="/admin/users">Users</NavLink>
           <NavLink href="/admin/audit">Audit</NavLink>
           <NavLink href="/admin/impersonations">Impersonations</NavLink>

@@ -25,6 +25,12 @@ export const SAMPLE_USERS = {
   grace: { email: "grace.lovelace.1@example.com", name: "Grace Lovelace" },
   alan: { email: "alan.lovelace.2@example.com", name: "Alan Lovelace" },
   barbara: { email: "barbara.lovelace.4@example.com", name: "Barbara Lovelace" },
+  frances: { email: "frances.lovelace.6@example.com", name: "Frances Lovelace" },
+  margaret: { email: "margaret.lovelace.8@example.com", name: "Margaret Lovelace" },
+  linus: { email: "linus.lovelace.9@example.com", name: "Linus Lovelace" },
+  radia: { email: "radia.lovelace.10@example.com", name: "Radia Lovelace" },
+  hedy: { email: "hedy.lovelace.12@example.com", name: "Hedy Lovelace" },
+  john: { email: "john.lovelace.13@example.com", name: "John Lovelace" },
 } as const;
 
 export type SampleUser = (typeof SAMPLE_USERS)[keyof typeof SAMPLE_USERS];

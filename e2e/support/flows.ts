@@ -23,7 +23,8 @@ export async function signIn(page: Page, email: string, password: string, next?:
 }
 
 export function banner(page: Page): Locator {
-  return page.getByRole("region", { name: "Impersonation" });
+  // Exact: a user page has regions such as "Impersonations of Ada Lovelace".
+  return page.getByRole("region", { name: "Impersonation", exact: true });
 }
 
 /** The banner's countdown in seconds, read from its mm:ss text. */
@@ -131,4 +132,37 @@ export function auditRow(page: Page, action: string, reason: string): Locator {
 /** A reason no other test (or earlier run on the same database) uses. */
 export function uniqueReason(label: string): string {
   return `${label} ${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
+}
+
+/** The user's id, read from their name link in the users table (searches for them first). */
+export async function userIdOf(page: Page, email: string): Promise<string> {
+  await page.goto("/admin/users");
+  await searchUsers(page, email);
+  const href = await userRow(page, email).getByRole("link").first().getAttribute("href");
+  const id = /\/admin\/users\/([0-9a-f-]{36})$/.exec(href ?? "")?.[1];
+  if (!id) throw new Error(`no user link for ${email}: ${href}`);
+  return id;
+}
+
+/** The site header (the page's banner landmark), where it says who you are. */
+export function siteHeader(page: Page): Locator {
+  return page.getByRole("banner");
+}
+
+/** Fails unless the box of `locator` lies wholly inside the viewport (nothing cut off, nothing off-screen). */
+export async function expectInsideViewport(page: Page, locator: Locator): Promise<void> {
+  const viewport = page.viewportSize();
+  if (!viewport) throw new Error("no viewport");
+  const box = await locator.boundingBox();
+  expect(box, "element has a box").not.toBeNull();
+  expect(box!.x, "left edge on screen").toBeGreaterThanOrEqual(0);
+  expect(box!.y, "top edge on screen").toBeGreaterThanOrEqual(0);
+  expect(box!.x + box!.width, "right edge on screen").toBeLessThanOrEqual(viewport.width + 0.5);
+  expect(box!.y + box!.height, "bottom edge on screen").toBeLessThanOrEqual(viewport.height + 0.5);
+}
+
+/** Fails when anything makes the page wider than the viewport (a horizontal scrollbar on the whole page). */
+export async function expectNoPageOverflow(page: Page): Promise<void> {
+  const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+  expect(scrollWidth, `page is ${scrollWidth}px wide in a ${innerWidth}px viewport`).toBeLessThanOrEqual(innerWidth);
 }

@@ -3,6 +3,7 @@ import { and, desc, eq, gte, inArray, lte, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { auditEvents, users } from "../db/schema";
 import type { Db } from "../db/types";
+import { userIdsMatching } from "../users/users";
 
 export const AUDIT_ACTIONS = [
   "auth.login",
@@ -70,6 +71,9 @@ export async function recordAuditEvent(db: Executor, event: AuditEventInput): Pr
 export interface AuditQuery {
   actorId?: string;
   subjectId?: string;
+  /** Events whose actor's name or email contains every word of this (lib/users userSearchCondition). */
+  actorSearch?: string;
+  subjectSearch?: string;
   action?: string;
   /** Any of these actions (e.g. a user's whole impersonation history in one query). */
   actions?: readonly string[];
@@ -97,6 +101,8 @@ export async function listAuditEvents(db: Db, query: AuditQuery): Promise<{ item
   const filters: SQL[] = [];
   if (query.actorId) filters.push(eq(auditEvents.actorId, query.actorId));
   if (query.subjectId) filters.push(eq(auditEvents.subjectId, query.subjectId));
+  if (query.actorSearch?.trim()) filters.push(inArray(auditEvents.actorId, userIdsMatching(db, query.actorSearch)));
+  if (query.subjectSearch?.trim()) filters.push(inArray(auditEvents.subjectId, userIdsMatching(db, query.subjectSearch)));
   if (query.action) filters.push(eq(auditEvents.action, query.action));
   if (query.actions?.length) filters.push(inArray(auditEvents.action, [...query.actions]));
   if (query.from) filters.push(gte(auditEvents.createdAt, query.from));

@@ -7,6 +7,8 @@ import { alias } from "drizzle-orm/pg-core";
 import { recordAuditEvent, type AuditEventInput } from "../audit/audit";
 import { verifyPassword } from "../auth/password";
 import { isOverlongPassword } from "../auth/password-policy";
+import type { MfaDeps } from "../auth/mfa/service";
+import type { LoginThrottle } from "../auth/rate-limit";
 import { auditEvents, users } from "../db/schema";
 import type { Db } from "../db/types";
 import { fail, ok, type ErrorCode, type Result } from "../errors";
@@ -14,6 +16,7 @@ import type { ImpersonationSessions } from "../session/impersonation-sessions";
 import type { SessionManager } from "../session/manager";
 import { trueUserOf, type SessionContext, type SessionMetadata } from "../session/types";
 import { findUserById, getPasswordHash, isUuid, type PublicUser } from "../users/users";
+import { checkReasonAndTicket, cleanText, MAX_REASON_LENGTH } from "./limits";
 import { canImpersonate, mayImpersonateAnyone, needsReauthentication } from "./policy";
 
 export interface ImpersonationDeps {
@@ -22,6 +25,15 @@ export interface ImpersonationDeps {
   impersonationSessions: ImpersonationSessions;
   ttlS: number;
   reauthWindowS: number;
+  /** IMPERSONATION_REASON_MIN. */
+  reasonMinLength: number;
+  /**
+   * The login throttle: a wrong step-up password is a failed login for the same account and address, so
+   * the dialog is no way around the login limits.
+   */
+  throttle: LoginThrottle;
+  /** Second factors: a staff member who has one steps up with it, never with the password alone. */
+  mfa: MfaDeps;
 }
 
 export interface StartInput {
@@ -33,8 +45,7 @@ export interface StartInput {
   metadata: SessionMetadata;
 }
 
-export const MAX_REASON_LENGTH = 500;
-export const MAX_TICKET_LENGTH = 100;
+export { MAX_REASON_LENGTH, MAX_TICKET_LENGTH } from "./limits";
 
 export interface StartedImpersonation {
   token: string;
@@ -79,17 +90,17 @@ export async function recordImpersonationDenial(
   });
 }
 
-function cleanText(value: unknown, max: number): string | null {
-  if (typeof value !== "string") return null;
-  const trimmed = value.replace(/[\u0000-\u001f\u007f]/g, " ").trim();
-  return trimmed ? trimmed.slice(0, max) : null;
+function formatWait(seconds: number): string {
+  if (seconds < 90) return `${seconds} seconds`;
+  return `${Math.ceil(seconds / 60)} minutes`;
 }
 
 export async function startImpersonation(deps: ImpersonationDeps, input: StartInput): Promise<Result<StartedImpersonation>> {
   const { context, metadata } = input;
   const actor = trueUserOf(context);
-  const reason = cleanText(input.reason, MAX_REASON_LENGTH);
-  const base = { context, metadata, reason, subjectId: isUuid(input.targetId) ? input.targetId : null };
+  const reason = cleanText(input.reason);
+  // The audit row keeps what fits of a refused, over-long reason; the start itself never accepts a cut one.
+  const base = { context, metadata, reason: reason ? [...reason].slice(0, MAX_REASON_LENGTH).join("") : null, subjectId: isUuid(input.targetId) ? input.targetId : null };
 
   if (!isUuid(input.targetId)) return deny(deps, base, "INVALID_ID", { details: { requestedId: String(input.targetId).slice(0, 64) } });
   if (context.impersonation) return deny(deps, base, "ALREADY_IMPERSONATING");
@@ -99,8 +110,16 @@ export async function startImpersonation(deps: ImpersonationDeps, input: StartIn
   if (!target) return deny(deps, base, "USER_NOT_FOUND");
   const decision = canImpersonate({ id: actor.id, role: actor.role, status: actor.status, impersonating: false }, target);
   if (!decision.allowed) return deny(deps, base, decision.code);
-  if (!reason) return deny(deps, base, "REASON_REQUIRED");
-  const ticket = cleanText(input.ticket, MAX_TICKET_LENGTH);
+  const ticket = cleanText(input.ticket);
+  const minReasonLength = deps.reasonMinLength;
+  const textRefusal = checkReasonAndTicket(reason, ticket, minReasonLength);
+  if (textRefusal === "REASON_TOO_SHORT") {
+    return deny(deps, base, textRefusal, {
+      message: `The reason is too short: at least ${minReasonLength} characters. Say what you are helping with, so the audit log explains this access.`,
+      details: { minLength: minReasonLength },
+    });
+  }
+  if (textRefusal || !reason) return deny(deps, base, textRefusal ?? "REASON_REQUIRED");
 
   const now = deps.sessions.clock();
   let parent = context;
@@ -108,10 +127,21 @@ export async function startImpersonation(deps: ImpersonationDeps, input: StartIn
     if (typeof input.password !== "string" || input.password.length === 0) {
       return deny(deps, base, "REAUTH_REQUIRED", { details: { reauthWindowS: deps.reauthWindowS } });
     }
+    const ip = metadata.ip ?? "unknown";
+    // Checked before the password: once the limit is reached even the right one waits, as at login.
+    const retryAfter = await deps.throttle.retryAfter(ip, actor.email);
+    if (retryAfter > 0) {
+      return deny(deps, base, "RATE_LIMITED", {
+        message: `Too many wrong passwords. Wait ${formatWait(retryAfter)} and try again.`,
+        details: { retryAfter, stepUp: true },
+      });
+    }
     const hash = await getPasswordHash(deps.db, actor.id);
     if (!hash || isOverlongPassword(input.password) || !(await verifyPassword(hash, input.password))) {
+      await deps.throttle.recordFailure(ip, actor.email);
       return deny(deps, base, "REAUTH_REQUIRED", { message: "That password is not correct.", details: { wrongPassword: true } });
     }
+    await deps.throttle.recordSuccess(ip, actor.email);
     await deps.sessions.markAuthenticated(context.sessionId);
     parent = { ...context, lastAuthenticatedAt: now };
   }

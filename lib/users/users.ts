@@ -87,10 +87,28 @@ function likePattern(q: string): string {
   return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+/** At most this many words of a search count (each adds a condition). */
+const MAX_SEARCH_WORDS = 8;
+
+/**
+ * Users whose name or email contains every word of `q`, in any order and any case: "lovelace ada" finds
+ * Ada Lovelace, "ada example.com" her email. Undefined for a blank search (no filter).
+ */
+export function userSearchCondition(q: string | undefined): SQL | undefined {
+  const words = (q ?? "").trim().slice(0, 200).split(/\s+/).filter(Boolean).slice(0, MAX_SEARCH_WORDS);
+  if (words.length === 0) return undefined;
+  return and(...words.map((word) => or(ilike(users.name, likePattern(word)), ilike(users.email, likePattern(word)))!));
+}
+
+/** Ids of the users a search matches (the audit filters use it for "actor" and "subject"). */
+export function userIdsMatching(db: Db, q: string) {
+  return db.select({ id: users.id }).from(users).where(userSearchCondition(q));
+}
+
 export async function listUsers(db: Db, query: UserListQuery, now = new Date()): Promise<{ items: UserListItem[]; total: number }> {
   const filters: SQL[] = [];
-  const q = query.q?.trim().slice(0, 200);
-  if (q) filters.push(or(ilike(users.name, likePattern(q)), ilike(users.email, likePattern(q)))!);
+  const search = userSearchCondition(query.q);
+  if (search) filters.push(search);
   if (query.role) filters.push(eq(users.role, query.role));
   if (query.status) filters.push(eq(users.status, query.status));
   const where = filters.length ? and(...filters) : undefined;

@@ -34,7 +34,7 @@ export async function loginAction(_previous: LoginState, formData: FormData): Pr
   }
   const runtime = await getRuntime();
   const result = await login(
-    { db: runtime.db, sessions: runtime.sessions, throttle: runtime.throttle, refuseSampleAccounts: runtime.config.isProduction },
+    runtime.login,
     { email: input.email, password: input.password, metadata: await requestMetadata(), previousToken: await readSessionToken(runtime) },
   );
   if (!result.ok) {

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { getSession } from "@/lib/next/session";
-import { firstParam } from "../../_lib/flash";
+import { firstParam } from "../../_lib/params";
 import { safeNextPath } from "../../_lib/safe-redirect";
 import { InfoMessage } from "../../_components/messages";
 import { ui } from "../../_components/styles";

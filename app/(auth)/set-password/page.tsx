@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { findUsableAccountToken } from "@/lib/account/account-tokens";
 import { minPasswordLength } from "@/lib/auth/password-policy";
 import { getRuntime } from "@/lib/runtime";
-import { firstParam } from "../../_lib/flash";
+import { firstParam } from "../../_lib/params";
 import { InfoMessage } from "../../_components/messages";
 import { ui } from "../../_components/styles";
 import { SetPasswordForm } from "./set-password-form";

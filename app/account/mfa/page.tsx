@@ -6,11 +6,16 @@ import { getRuntime } from "@/lib/runtime";
 import { InfoMessage } from "../../_components/messages";
 import { ui } from "../../_components/styles";
 import { ConfirmTotpForm } from "./confirm-form";
+import { startTotpAction } from "../mfa-actions";
+import { SubmitButton } from "../../_components/submit-button";
+import { firstParam } from "../../_lib/params";
+import { ERRORS } from "@/lib/errors";
 
 export const metadata: Metadata = { title: "Set up two-step verification" };
 
 /** Shows the pending secret (QR code and text) and takes the first code. Starting is a POST from /account. */
-export default async function EnrolTotpPage() {
+export default async function EnrolTotpPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const required = firstParam(await searchParams, "required") === "1";
   const session = await requireUser("/account/mfa");
   const runtime = await getRuntime();
   const secret = session.impersonation ? null : await pendingTotpSecret(runtime.db, runtime.mfa.box, session.user.id);
@@ -18,6 +23,11 @@ export default async function EnrolTotpPage() {
   return (
     <div className="mx-auto max-w-lg space-y-6">
       <h1 className={ui.pageTitle}>Set up two-step verification</h1>
+      {required ? (
+        <InfoMessage role="note" code="MFA_ENROLMENT_REQUIRED">
+          {ERRORS.MFA_ENROLMENT_REQUIRED.message}
+        </InfoMessage>
+      ) : null}
       {view ? (
         <div className={`${ui.card} space-y-5 px-5 py-5`}>
           <ol className="list-decimal space-y-2 pl-5 text-sm text-slate-700">
@@ -43,9 +53,21 @@ export default async function EnrolTotpPage() {
           <ConfirmTotpForm />
         </div>
       ) : (
-        <InfoMessage role="status">
-          Nothing to set up here. Start from <Link href="/account" className={ui.link}>your account page</Link>.
-        </InfoMessage>
+        <div className={`${ui.card} space-y-4 px-5 py-5 text-sm text-slate-700`}>
+          <p>An authenticator app on your phone gives a new six-digit code every 30 seconds; you enter it after your password.</p>
+          {session.impersonation ? (
+            <p>Not available while impersonating.</p>
+          ) : (
+            <form action={startTotpAction}>
+              <SubmitButton>Set up an authenticator app</SubmitButton>
+            </form>
+          )}
+          <p>
+            <Link href="/account" className={ui.link}>
+              Back to your account
+            </Link>
+          </p>
+        </div>
       )}
     </div>
   );

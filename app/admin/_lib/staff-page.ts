@@ -2,7 +2,6 @@ import "server-only";
 import { redirect } from "next/navigation";
 import { accessPolicyOf, accessRefusal } from "@/lib/auth/access";
 import { getConfig } from "@/lib/config";
-import { withFlash } from "../../_lib/flash";
 import { requireUser } from "@/lib/next/session";
 
 /**
@@ -16,7 +15,7 @@ import { requireUser } from "@/lib/next/session";
 export async function checkStaffPage(returnTo: string) {
   const session = await requireUser(returnTo);
   const refusal = accessRefusal(session, "staff", accessPolicyOf(getConfig()));
-  // Staff who still owe a second factor are sent to where they set one up, told why.
-  if (refusal === "MFA_ENROLMENT_REQUIRED") redirect(withFlash("/account", { error: refusal }));
+  // Staff who still owe a second factor are sent to where they set one up, told why (a page cannot set a flash cookie).
+  if (refusal === "MFA_ENROLMENT_REQUIRED") redirect("/account/mfa?required=1");
   return { session, denied: refusal !== null };
 }

@@ -1,6 +1,6 @@
 /** The audit view's filters, all in the URL (?actor=&subject=&action=&from=&to=&page=). */
 import { AUDIT_ACTIONS, type AuditAction } from "@/lib/audit/audit";
-import { firstParam } from "../../_lib/flash";
+import { firstParam } from "../../_lib/params";
 
 export interface AuditView {
   actor: string;

@@ -31,7 +31,7 @@ function codeOf(item: AuditListItem): string | null {
 /** The audit log as a table. Actions are shown raw (`impersonation.start`): they are what people search for. */
 export function AuditTable({ items, caption, empty = "No events." }: { items: AuditListItem[]; caption: string; empty?: string }) {
   return (
-    <div className="overflow-x-auto">
+    <div className="relative overflow-x-auto">
       <table className="min-w-full divide-y divide-slate-200">
         <caption className="sr-only">{caption}</caption>
         <thead className="bg-slate-50">
@@ -66,8 +66,8 @@ export function AuditTable({ items, caption, empty = "No events." }: { items: Au
               <td className={ui.tdTop}>
                 <PersonCell person={item.subject} />
               </td>
-              <td className={`${ui.tdTop} max-w-xs break-words`}>{item.reason ?? <span className="text-slate-500">—</span>}</td>
-              <td className={`${ui.tdTop} whitespace-nowrap`}>{ticketOf(item) ?? <span className="text-slate-500">—</span>}</td>
+              <td className={`${ui.tdTop} min-w-48 max-w-xs [overflow-wrap:anywhere]`}>{item.reason ?? <span className="text-slate-500">—</span>}</td>
+              <td className={`${ui.tdTop} min-w-24 max-w-48 [overflow-wrap:anywhere]`}>{ticketOf(item) ?? <span className="text-slate-500">—</span>}</td>
               <td className={`${ui.tdTop} whitespace-nowrap font-mono text-xs`}>{item.ip ?? <span className="text-slate-500">—</span>}</td>
             </tr>
           ))}

@@ -4,7 +4,7 @@ import Link from "next/link";
 import { AUDIT_ACTIONS, listAuditEvents } from "@/lib/audit/audit";
 import type { Db } from "@/lib/db/types";
 import { getRuntime } from "@/lib/runtime";
-import { findUserByEmail, isUuid } from "@/lib/users/users";
+import { isUuid, userIdsMatching } from "@/lib/users/users";
 import { ForbiddenView } from "../../_components/access-views";
 import { InfoMessage } from "../../_components/messages";
 import { Pagination } from "../../_components/pagination";
@@ -15,16 +15,15 @@ import { AUDIT_PAGE_SIZE, auditHref, dayRange, parseAuditView } from "./audit-qu
 
 export const metadata: Metadata = { title: "Audit log" };
 
-/** Matches no row: an email that names nobody must give an empty result, not an unfiltered one. */
-const NOBODY = "00000000-0000-0000-0000-000000000000";
-
-/** "Filter by person" accepts an id or an email; an email is resolved to the id the log stores. */
-async function resolvePerson(db: Db, value: string): Promise<{ id?: string; unknown?: boolean }> {
+/**
+ * "Filter by person" takes a user id, or any part of a name or email ("ada", "lovelace ada",
+ * "grace.lovelace.1@example.com"): every word must appear in the person's name or email.
+ */
+async function resolvePerson(db: Db, value: string): Promise<{ id?: string; search?: string; unknown?: boolean }> {
   if (!value) return {};
-  const user = value.includes("@") ? await findUserByEmail(db, value) : null;
-  if (user) return { id: user.id };
   if (isUuid(value)) return { id: value.toLowerCase() };
-  return { id: NOBODY, unknown: true };
+  const [match] = await userIdsMatching(db, value).limit(1);
+  return { search: value, unknown: !match };
 }
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
@@ -36,6 +35,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const { items, total } = await listAuditEvents(runtime.db, {
     actorId: actor.id,
     subjectId: subject.id,
+    actorSearch: actor.search,
+    subjectSearch: subject.search,
     action: view.action,
     ...dayRange(view),
     page: view.page,
@@ -50,18 +51,19 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         <p className="mt-1 text-sm text-slate-600">Every sign-in, impersonation and admin change, newest first. Times are UTC.</p>
       </div>
 
-      <Form action="/admin/audit" role="search" aria-label="Filter the audit log" className={`${ui.card} grid gap-4 px-4 py-4 sm:grid-cols-2 lg:grid-cols-6`}>
+      {/* Keyed by the view, so after Back/Forward or "Clear" the fields show what the URL says. */}
+      <Form key={auditHref({ ...view, page: 1 })} action="/admin/audit" role="search" aria-label="Filter the audit log" className={`${ui.card} grid gap-4 px-4 py-4 sm:grid-cols-2 lg:grid-cols-6`}>
         <div className="lg:col-span-2">
           <label htmlFor="audit-actor" className={ui.label}>
             Actor
           </label>
-          <input id="audit-actor" name="actor" defaultValue={view.actor} maxLength={320} placeholder="Email or user id" className={`${ui.input} mt-1.5`} />
+          <input id="audit-actor" name="actor" defaultValue={view.actor} maxLength={320} placeholder="Name, email or user id" className={`${ui.input} mt-1.5`} />
         </div>
         <div className="lg:col-span-2">
           <label htmlFor="audit-subject" className={ui.label}>
             Subject
           </label>
-          <input id="audit-subject" name="subject" defaultValue={view.subject} maxLength={320} placeholder="Email or user id" className={`${ui.input} mt-1.5`} />
+          <input id="audit-subject" name="subject" defaultValue={view.subject} maxLength={320} placeholder="Name, email or user id" className={`${ui.input} mt-1.5`} />
         </div>
         <div className="lg:col-span-2">
           <label htmlFor="audit-action" className={ui.label}>

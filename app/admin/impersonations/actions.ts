@@ -6,7 +6,7 @@ import { forceEndImpersonation } from "@/lib/impersonation/service";
 import { isWellFormedSessionId } from "@/lib/session/token";
 import { requireActionSession } from "../../_lib/action-session";
 import { formDataOf } from "../../_lib/form-data";
-import { withFlash } from "../../_lib/flash";
+import { flashRedirectPath } from "../../_lib/flash-cookie";
 
 const PAGE = "/admin/impersonations";
 
@@ -14,7 +14,7 @@ const PAGE = "/admin/impersonations";
 export async function endImpersonationAction(formData: FormData): Promise<void> {
   const { runtime, session, metadata } = await requireActionSession(PAGE, "admin");
   const sessionId = z.string().max(128).catch("").parse(formDataOf(formData).get("sessionId"));
-  if (!isWellFormedSessionId(sessionId)) redirect(withFlash(PAGE, { error: "INVALID_ID" }));
+  if (!isWellFormedSessionId(sessionId)) redirect(await flashRedirectPath(PAGE, { error: "INVALID_ID" }));
   const result = await forceEndImpersonation(runtime.impersonation, session, sessionId, metadata);
-  redirect(withFlash(PAGE, result.ok ? { notice: "impersonation-ended" } : { error: result.code }));
+  redirect(await flashRedirectPath(PAGE, result.ok ? { notice: "impersonation-ended" } : { error: result.code }));
 }

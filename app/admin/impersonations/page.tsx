@@ -6,18 +6,18 @@ import { ForbiddenView } from "../../_components/access-views";
 import { FlashMessages, InfoMessage } from "../../_components/messages";
 import { ui } from "../../_components/styles";
 import { SubmitButton } from "../../_components/submit-button";
-import { readFlash } from "../../_lib/flash";
+import { readPageFlash } from "../../_lib/flash-cookie";
 import { formatUtc } from "../../_lib/format";
 import { checkStaffPage } from "../_lib/staff-page";
 import { endImpersonationAction } from "./actions";
 
 export const metadata: Metadata = { title: "Live impersonations" };
 
-export default async function ImpersonationsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function ImpersonationsPage() {
   const { session, denied } = await checkStaffPage("/admin/impersonations");
   if (denied) return <ForbiddenView impersonatedName={session.impersonation ? session.user.name : null} />;
   const runtime = await getRuntime();
-  const flash = readFlash(await searchParams);
+  const flash = await readPageFlash("/admin/impersonations");
   const now = runtime.clock();
   const live = await runtime.sessions.listLiveImpersonations();
   const isAdmin = session.user.role === "admin";
@@ -32,7 +32,7 @@ export default async function ImpersonationsPage({ searchParams }: { searchParam
       {!isAdmin ? <InfoMessage role="note">Only administrators can end someone else&apos;s impersonation.</InfoMessage> : null}
 
       <section aria-label="Live impersonations" className={`${ui.card} overflow-hidden`}>
-        <div className="overflow-x-auto">
+        <div className="relative overflow-x-auto">
           <table className="min-w-full divide-y divide-slate-200">
             <caption className="sr-only">Live impersonations, newest first</caption>
             <thead className="bg-slate-50">
@@ -69,8 +69,8 @@ export default async function ImpersonationsPage({ searchParams }: { searchParam
                     </Link>
                     <span className="block text-xs text-slate-600">{row.targetEmail}</span>
                   </td>
-                  <td className={`${ui.td} max-w-xs break-words`}>{row.reason ?? "—"}</td>
-                  <td className={ui.td}>{row.ticket ?? "—"}</td>
+                  <td className={`${ui.td} min-w-48 max-w-xs [overflow-wrap:anywhere]`}>{row.reason ?? "—"}</td>
+                  <td className={`${ui.td} min-w-24 max-w-48 [overflow-wrap:anywhere]`}>{row.ticket ?? "—"}</td>
                   <td className={`${ui.td} whitespace-nowrap`}>{formatUtc(row.startedAt)}</td>
                   <td className={`${ui.td} whitespace-nowrap`}>
                     <Countdown remainingMs={row.expiresAt.getTime() - now} refreshAtZero={false} />

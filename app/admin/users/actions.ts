@@ -1,11 +1,12 @@
 "use server";
 
-import { redirect } from "next/navigation";
+import { redirect, RedirectType } from "next/navigation";
 import { z } from "zod";
 import { startImpersonation } from "@/lib/impersonation/service";
 import { writeSessionCookie } from "@/lib/next/cookies";
 import { requireActionSession } from "../../_lib/action-session";
 import { formDataOf } from "../../_lib/form-data";
+import { rememberReturnPath } from "../../_lib/return-to";
 
 export interface StartImpersonationState {
   reason: string;
@@ -15,11 +16,18 @@ export interface StartImpersonationState {
   error?: { code: string; message: string };
 }
 
+// Reason and ticket are bounded by the service, which refuses an over-long one with a message; cutting
+// or blanking it here would change what the admin wrote without telling them. The slice only bounds work.
+const text = z
+  .string()
+  .catch("")
+  .transform((v) => v.slice(0, 10_000));
 const Form = z.object({
   targetId: z.string().max(64).catch(""),
-  reason: z.string().max(2000).catch(""),
-  ticket: z.string().max(500).catch(""),
+  reason: text,
+  ticket: text,
   password: z.string().max(1024).optional().catch(undefined),
+  returnTo: z.string().max(2048).optional().catch(undefined),
 });
 
 /**
@@ -42,10 +50,12 @@ export async function startImpersonationAction(previous: StartImpersonationState
     return {
       reason: input.reason,
       ticket: input.ticket,
-      needsPassword: previous?.needsPassword === true || result.code === "REAUTH_REQUIRED",
+      needsPassword: previous?.needsPassword === true || result.code === "REAUTH_REQUIRED" || result.code === "RATE_LIMITED",
       error: { code: result.code, message: result.message },
     };
   }
   await writeSessionCookie(runtime, result.value.token);
-  redirect("/");
+  await rememberReturnPath(runtime, input.returnTo);
+  // Replace: the dialog's address leaves the history, so Back after Stop never opens it again.
+  redirect("/", RedirectType.replace);
 }

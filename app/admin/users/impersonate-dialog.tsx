@@ -2,10 +2,11 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useActionState, useEffect, useRef } from "react";
+import { useActionState, useEffect, useRef, useState } from "react";
 import { ErrorMessage } from "../../_components/messages";
 import { buttonClass, ui } from "../../_components/styles";
 import { SubmitButton } from "../../_components/submit-button";
+import { MAX_REASON_LENGTH, MAX_TICKET_LENGTH } from "@/lib/impersonation/limits";
 import { startImpersonationAction, type StartImpersonationState } from "./actions";
 
 interface Target {
@@ -28,7 +29,7 @@ function useModalFocus(cancelHref: string, returnFocusId: string) {
     const onKeyDown = (event: KeyboardEvent) => {
       if (event.key === "Escape") {
         event.preventDefault();
-        router.push(cancelHref, { scroll: false });
+        router.replace(cancelHref, { scroll: false });
         return;
       }
       if (event.key !== "Tab") return;
@@ -57,14 +58,14 @@ function useModalFocus(cancelHref: string, returnFocusId: string) {
 function DialogFrame({ cancelHref, returnFocusId, children }: { cancelHref: string; returnFocusId: string; children: React.ReactNode }) {
   const ref = useModalFocus(cancelHref, returnFocusId);
   return (
-    <div className="fixed inset-0 z-50 flex items-start justify-center overflow-y-auto bg-slate-950/60 px-4 py-10 sm:items-center">
+    <div className="fixed inset-0 z-50 flex items-start justify-center overflow-y-auto bg-slate-950/60 px-3 py-4 sm:items-center sm:px-4 sm:py-10">
       <div
         ref={ref}
         role="dialog"
         aria-modal="true"
         aria-labelledby="impersonate-title"
         aria-describedby="impersonate-description"
-        className="w-full max-w-lg rounded-xl bg-white shadow-2xl ring-1 ring-slate-900/10"
+        className="w-full min-w-0 max-w-lg rounded-xl bg-white shadow-2xl ring-1 ring-slate-900/10 [overflow-wrap:anywhere]"
       >
         {children}
       </div>
@@ -78,12 +79,14 @@ export function ImpersonateDialog({
   needsPassword,
   reauthWindowText,
   cancelHref,
+  reasonMinLength,
 }: {
   target: Target;
   ttlText: string;
   needsPassword: boolean;
   reauthWindowText: string;
   cancelHref: string;
+  reasonMinLength: number;
 }) {
   const [state, formAction] = useActionState<StartImpersonationState, FormData>(startImpersonationAction, {
     reason: "",
@@ -92,10 +95,16 @@ export function ImpersonateDialog({
   });
   const askPassword = needsPassword || state.needsPassword;
   const errorId = state.error ? "impersonate-error" : undefined;
+  const passwordRef = useRef<HTMLInputElement>(null);
+  // After a refusal that concerns the password (wrong, or too many tries), focus goes back to it.
+  useEffect(() => {
+    if (state.error && (state.error.code === "REAUTH_REQUIRED" || state.error.code === "RATE_LIMITED")) passwordRef.current?.focus();
+  }, [state]);
   return (
     <DialogFrame cancelHref={cancelHref} returnFocusId={`impersonate-${target.id}`}>
       <form action={formAction}>
         <input type="hidden" name="targetId" value={target.id} />
+        <input type="hidden" name="returnTo" value={cancelHref} />
         <div className="space-y-4 px-6 pt-6">
           <div>
             <h2 id="impersonate-title" className="text-lg font-semibold text-slate-900">
@@ -112,56 +121,41 @@ export function ImpersonateDialog({
               {state.error.message}
             </ErrorMessage>
           ) : null}
-          <div>
-            <label htmlFor="impersonate-reason" className={ui.label}>
-              Reason
-            </label>
-            <textarea
-              id="impersonate-reason"
-              name="reason"
-              required
-              maxLength={500}
-              rows={3}
-              defaultValue={state.reason}
-              data-autofocus
-              autoFocus
-              aria-describedby={["impersonate-reason-hint", errorId].filter(Boolean).join(" ")}
-              className={`${ui.input} mt-1.5`}
-            />
-            <p id="impersonate-reason-hint" className={ui.hint}>
-              Required. Say what you are helping with; it goes into the audit log.
-            </p>
-          </div>
-          <div>
-            <label htmlFor="impersonate-ticket" className={ui.label}>
-              Ticket
-            </label>
-            <input
-              id="impersonate-ticket"
-              name="ticket"
-              type="text"
-              maxLength={100}
-              defaultValue={state.ticket}
-              aria-describedby="impersonate-ticket-hint"
-              className={`${ui.input} mt-1.5`}
-            />
-            <p id="impersonate-ticket-hint" className={ui.hint}>
-              Optional, e.g. SUP-1234.
-            </p>
-          </div>
+          <LengthCountedField
+            id="impersonate-reason"
+            name="reason"
+            label="Reason"
+            multiline
+            required
+            autoFocus
+            min={reasonMinLength}
+            max={MAX_REASON_LENGTH}
+            initial={state.reason}
+            errorId={errorId}
+            hint="Required. Say what you are helping with; it goes into the audit log."
+          />
+          <LengthCountedField
+            id="impersonate-ticket"
+            name="ticket"
+            label="Ticket"
+            max={MAX_TICKET_LENGTH}
+            initial={state.ticket}
+            hint="Optional, e.g. SUP-1234."
+          />
           {askPassword ? (
             <div>
               <label htmlFor="impersonate-password" className={ui.label}>
                 Password
               </label>
               <input
+                ref={passwordRef}
                 id="impersonate-password"
                 name="password"
                 type="password"
                 required
                 autoComplete="current-password"
                 maxLength={1024}
-                aria-describedby="impersonate-password-hint"
+                aria-describedby={["impersonate-password-hint", errorId].filter(Boolean).join(" ")}
                 className={`${ui.input} mt-1.5`}
               />
               <p id="impersonate-password-hint" className={ui.hint}>
@@ -172,11 +166,101 @@ export function ImpersonateDialog({
         </div>
         <div className="mt-6 flex flex-row-reverse flex-wrap gap-3 rounded-b-xl border-t border-slate-200 bg-slate-50 px-6 py-4">
           <SubmitButton>Start impersonation</SubmitButton>
-          <Link href={cancelHref} scroll={false} className={buttonClass("secondary")}>
+          <Link href={cancelHref} scroll={false} replace className={buttonClass("secondary")}>
             Cancel
           </Link>
         </div>
       </form>
+    </DialogFrame>
+  );
+}
+
+/**
+ * A text field with its limits in view: "12 of 500 characters, at least 10". Nothing is cut off as you
+ * type or paste (no maxLength); a text out of bounds is refused by the server with a message that says
+ * why, and the counter turns red before that happens. Without JavaScript the hint states the limits.
+ */
+function LengthCountedField({
+  id,
+  name,
+  label,
+  hint,
+  min = 0,
+  max,
+  initial,
+  multiline,
+  required,
+  autoFocus,
+  errorId,
+}: {
+  id: string;
+  name: string;
+  label: string;
+  hint: string;
+  min?: number;
+  max: number;
+  initial: string;
+  multiline?: boolean;
+  required?: boolean;
+  autoFocus?: boolean;
+  errorId?: string;
+}) {
+  const [length, setLength] = useState<number | null>(null);
+  const limits = min > 0 ? `at least ${min}, at most ${max} characters` : `at most ${max} characters`;
+  const count = length ?? initial.length;
+  const outOfBounds = count > max || (count > 0 && count < min);
+  const counterId = `${id}-count`;
+  const common = {
+    id,
+    name,
+    required,
+    defaultValue: initial,
+    "aria-describedby": [`${id}-hint`, counterId, errorId].filter(Boolean).join(" "),
+    "aria-invalid": outOfBounds ? true : undefined,
+    className: `${ui.input} mt-1.5 [overflow-wrap:anywhere]`,
+    onChange: (event: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => setLength(event.target.value.trim().length),
+  };
+  return (
+    <div>
+      <label htmlFor={id} className={ui.label}>
+        {label}
+      </label>
+      {multiline ? (
+        <textarea {...common} rows={3} data-autofocus={autoFocus ? true : undefined} autoFocus={autoFocus} />
+      ) : (
+        <input {...common} type="text" />
+      )}
+      <div className="mt-1 flex flex-wrap justify-between gap-x-3">
+        <p id={`${id}-hint`} className="text-xs text-slate-600">
+          {hint}
+        </p>
+        <p id={counterId} className={`text-xs tabular-nums ${outOfBounds ? "font-medium text-red-700" : "text-slate-600"}`}>
+          {length === null && initial.length === 0 ? limits.charAt(0).toUpperCase() + limits.slice(1) : `${count} of ${max} characters${min > 0 ? `, at least ${min}` : ""}`}
+        </p>
+      </div>
+    </div>
+  );
+}
+
+/** The dialog's URL names a user that does not exist (or is not a user id at all): say so, and the way back. */
+export function UnknownUserDialog({ malformed, cancelHref }: { malformed: boolean; cancelHref: string }) {
+  return (
+    <DialogFrame cancelHref={cancelHref} returnFocusId="users-q">
+      <div className="space-y-4 px-6 pt-6">
+        <h2 id="impersonate-title" className="text-lg font-semibold text-slate-900">
+          No such user
+        </h2>
+        <p id="impersonate-description" className="text-sm text-slate-700">
+          {malformed
+            ? "This link does not name a user: the user id in it is not valid. Check the link, or find the user in the list."
+            : "There is no user with the id in this link. They may have been deleted, or the link is mistyped. Find the user in the list."}
+        </p>
+      </div>
+      <div className="mt-6 flex flex-row-reverse gap-3 rounded-b-xl border-t border-slate-200 bg-slate-50 px-6 py-4">
+        <Link href={cancelHref} scroll={false} replace data-autofocus autoFocus className={buttonClass("secondary")}>
+          Back to users
+        </Link>
+      </div>
     </DialogFrame>
   );
 }
@@ -194,7 +278,7 @@ export function ImpersonationRefusedDialog({ target, message, cancelHref }: { ta
         </p>
       </div>
       <div className="mt-6 flex flex-row-reverse gap-3 rounded-b-xl border-t border-slate-200 bg-slate-50 px-6 py-4">
-        <Link href={cancelHref} scroll={false} data-autofocus autoFocus className={buttonClass("secondary")}>
+        <Link href={cancelHref} scroll={false} replace data-autofocus autoFocus className={buttonClass("secondary")}>
           Cancel
         </Link>
       </div>

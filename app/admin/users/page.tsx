@@ -1,17 +1,19 @@
 import type { Metadata } from "next";
 import Form from "next/form";
 import Link from "next/link";
+import { redirect } from "next/navigation";
 import { USER_ROLES, USER_STATUSES } from "@/lib/db/schema";
 import { ERRORS } from "@/lib/errors";
 import { canImpersonate, needsReauthentication } from "@/lib/impersonation/policy";
 import { getRuntime } from "@/lib/runtime";
-import { findUserById, listUsers } from "@/lib/users/users";
+import { findUserById, isUuid, listUsers } from "@/lib/users/users";
 import { ForbiddenView } from "../../_components/access-views";
 import { Pagination } from "../../_components/pagination";
 import { buttonClass, ui } from "../../_components/styles";
 import { formatDuration } from "../../_lib/format";
+import { firstParam } from "../../_lib/params";
 import { checkStaffPage } from "../_lib/staff-page";
-import { ImpersonateDialog, ImpersonationRefusedDialog } from "./impersonate-dialog";
+import { ImpersonateDialog, ImpersonationRefusedDialog, UnknownUserDialog } from "./impersonate-dialog";
 import { PAGE_SIZE, parseUsersView, usersHref } from "./users-query";
 import { UsersTable } from "./users-table";
 
@@ -23,6 +25,8 @@ const STATUS_NAMES = { active: "Active", banned: "Banned" } as const;
 export default async function UsersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
   const view = parseUsersView(params);
+  // A dialog link whose id is not a user id at all still opens the dialog, to say so.
+  const malformedTarget = !view.impersonate && Boolean(firstParam(params, "impersonate"));
   const { session, denied } = await checkStaffPage(usersHref(view, { impersonate: undefined }));
   if (denied) return <ForbiddenView impersonatedName={session.impersonation ? session.user.name : null} />;
   const runtime = await getRuntime();
@@ -31,14 +35,19 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
     listUsers(runtime.db, { q: view.q, role: view.role, status: view.status, sort: view.sort, dir: view.dir, page: view.page, pageSize: PAGE_SIZE }),
     view.impersonate ? findUserById(runtime.db, view.impersonate) : null,
   ]);
-  const cancelHref = usersHref(view, { impersonate: undefined });
+  // A page past the end (a shared link to a list that shrank, a typed URL) shows the last page instead of nothing.
+  const lastPage = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  if (view.page > lastPage) redirect(usersHref(view, { page: lastPage }));
+  // Opened from a user's page, the dialog goes back there on Cancel (and the impersonation on Stop).
+  const cancelHref =
+    view.from === "user" && isUuid(view.impersonate) ? `/admin/users/${view.impersonate}` : usersHref(view, { impersonate: undefined, from: undefined });
   const decision = target ? canImpersonate({ ...session.user, impersonating: false }, target) : null;
   const filtered = Boolean(view.q || view.role || view.status);
 
   return (
     <>
       {/* While the dialog is open the page behind it is inert: not focusable, not clickable, even without JavaScript. */}
-      <div inert={target ? true : undefined} className="space-y-6">
+      <div inert={view.impersonate || malformedTarget ? true : undefined} className="space-y-6">
         <div className="flex flex-wrap items-end justify-between gap-3">
           <div>
             <h1 className={ui.pageTitle}>Users</h1>
@@ -48,7 +57,8 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
           </div>
         </div>
 
-        <Form action="/admin/users" role="search" aria-label="Filter users" className={`${ui.card} flex flex-wrap items-end gap-4 px-4 py-4`}>
+        {/* Keyed by the view: after Back/Forward or "Clear" the fields are rebuilt from the URL, never left showing an older search. */}
+        <Form key={usersHref({ ...view, page: 1, impersonate: undefined })} action="/admin/users" role="search" aria-label="Filter users" className={`${ui.card} flex flex-wrap items-end gap-4 px-4 py-4`}>
           <div className="min-w-56 flex-1">
             <label htmlFor="users-q" className={ui.label}>
               Search
@@ -88,7 +98,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
               Search
             </button>
             {filtered ? (
-              <Link href={usersHref({ ...view, q: "", role: undefined, status: undefined, page: 1, impersonate: undefined })} className={buttonClass("secondary")}>
+              <Link href={usersHref({ ...view, q: "", role: undefined, status: undefined, page: 1, impersonate: undefined, from: undefined })} className={buttonClass("secondary")}>
                 Clear
               </Link>
             ) : null}
@@ -97,7 +107,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
 
         <section aria-label="Users" className={`${ui.card} overflow-hidden`}>
           <UsersTable view={view} items={items} actor={session.user} now={now} />
-          <Pagination page={view.page} pageSize={PAGE_SIZE} total={total} hrefFor={(page) => usersHref(view, { page, impersonate: undefined })} />
+          <Pagination page={view.page} pageSize={PAGE_SIZE} total={total} hrefFor={(page) => usersHref(view, { page, impersonate: undefined, from: undefined })} />
         </section>
       </div>
 
@@ -109,11 +119,13 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
           reauthWindowText={runtime.config.impersonation.reauthWindowS > 0 ? formatDuration(runtime.config.impersonation.reauthWindowS) : ""}
           needsPassword={needsReauthentication(session.lastAuthenticatedAt, now, runtime.config.impersonation.reauthWindowS)}
           cancelHref={cancelHref}
+          reasonMinLength={runtime.config.impersonation.reasonMinLength}
         />
       ) : null}
       {target && decision && !decision.allowed ? (
         <ImpersonationRefusedDialog target={{ id: target.id, name: target.name, email: target.email }} message={ERRORS[decision.code].message} cancelHref={cancelHref} />
       ) : null}
+      {(view.impersonate && !target) || malformedTarget ? <UnknownUserDialog malformed={malformedTarget} cancelHref={cancelHref} /> : null}
     </>
   );
 }

@@ -4,7 +4,7 @@
  */
 import type { UserRole, UserStatus } from "@/lib/db/schema";
 import { isUuid, parseRole, parseStatus, USER_SORTS, type UserSort } from "@/lib/users/users";
-import { firstParam } from "../../_lib/flash";
+import { firstParam } from "../../_lib/params";
 
 export interface UsersView {
   q: string;
@@ -14,6 +14,8 @@ export interface UsersView {
   dir: "asc" | "desc";
   page: number;
   impersonate?: string;
+  /** Where the dialog was opened from: "user" means that user's page, where Cancel and Stop go back to. */
+  from?: "user";
 }
 
 export const PAGE_SIZE = 25;
@@ -30,6 +32,7 @@ export function parseUsersView(params: Record<string, string | string[] | undefi
     dir: firstParam(params, "dir") === "desc" ? "desc" : "asc",
     page: Number.isInteger(page) && page >= 1 && page <= 100_000 ? page : 1,
     impersonate: isUuid(impersonate) ? impersonate : undefined,
+    from: impersonate && firstParam(params, "from") === "user" ? "user" : undefined,
   };
 }
 
@@ -43,7 +46,10 @@ export function usersHref(view: UsersView, changes: Partial<UsersView> = {}): st
   if (next.sort !== "name") query.set("sort", next.sort);
   if (next.dir !== "asc") query.set("dir", next.dir);
   if (next.page > 1) query.set("page", String(next.page));
-  if (next.impersonate) query.set("impersonate", next.impersonate);
+  if (next.impersonate) {
+    query.set("impersonate", next.impersonate);
+    if (next.from) query.set("from", next.from);
+  }
   const search = query.toString();
   return search ? `/admin/users?${search}` : "/admin/users";
 }

@@ -49,7 +49,8 @@ function SortHeader({ view, column, label, className = "" }: { view: UsersView; 
 
 export function UsersTable({ view, items, actor, now }: { view: UsersView; items: UserListItem[]; actor: SessionUser; now: number }) {
   return (
-    <div className="overflow-x-auto">
+    // relative: the headers' sr-only spans are positioned absolutely and would otherwise widen the page.
+    <div className="relative overflow-x-auto">
       <table className="min-w-full divide-y divide-slate-200">
         <caption className="sr-only">
           Users, sorted by {COLUMNS.find((c) => c.key === view.sort)?.label.toLowerCase()} {view.dir === "asc" ? "ascending" : "descending"}
@@ -88,7 +89,7 @@ export function UsersTable({ view, items, actor, now }: { view: UsersView; items
                   </Link>
                   {user.sample ? <SampleBadge /> : null}
                 </td>
-                <td className={`${ui.td} break-all text-slate-700`}>{user.email}</td>
+                <td className={`${ui.td} whitespace-nowrap text-slate-700`}>{user.email}</td>
                 <td className={ui.td}>
                   <RoleBadge role={user.role} />
                 </td>

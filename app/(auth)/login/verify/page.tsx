@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { firstParam } from "../../../_lib/flash";
+import { firstParam } from "../../../_lib/params";
 import { safeNextPath } from "../../../_lib/safe-redirect";
 import { ui } from "../../../_components/styles";
 import { VerifyForm } from "./verify-form";

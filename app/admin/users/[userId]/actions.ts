@@ -7,7 +7,7 @@ import { clearSessionCookie } from "@/lib/next/cookies";
 import { isUuid, parseRole } from "@/lib/users/users";
 import { requireActionSession } from "../../../_lib/action-session";
 import { formDataOf } from "../../../_lib/form-data";
-import { withFlash } from "../../../_lib/flash";
+import { flashRedirectPath } from "../../../_lib/flash-cookie";
 
 /** Every action here is admin-only and re-checks that itself; the page showing the form proves nothing. */
 async function adminAction(input: FormData) {
@@ -22,22 +22,22 @@ async function adminAction(input: FormData) {
 export async function changeRoleAction(formData: FormData): Promise<void> {
   const { runtime, session, metadata, userId, page, form } = await adminAction(formData);
   const role = parseRole(form.get("role"));
-  if (!role) redirect(withFlash(page, { error: "INVALID_INPUT" }));
+  if (!role) redirect(await flashRedirectPath(page, { error: "INVALID_INPUT" }));
   const result = await changeUserRole(runtime, session, userId, role, metadata);
-  redirect(withFlash(page, result.ok ? { notice: "role-saved" } : { error: result.code }));
+  redirect(await flashRedirectPath(page, result.ok ? { notice: "role-saved" } : { error: result.code }));
 }
 
 export async function setBannedAction(formData: FormData): Promise<void> {
   const { runtime, session, metadata, userId, page, form } = await adminAction(formData);
   const banned = form.get("banned") === "true";
   const result = await setUserBanned(runtime, session, userId, banned, metadata);
-  redirect(withFlash(page, result.ok ? { notice: banned ? "user-banned" : "user-unbanned" } : { error: result.code }));
+  redirect(await flashRedirectPath(page, result.ok ? { notice: banned ? "user-banned" : "user-unbanned" } : { error: result.code }));
 }
 
 export async function revokeAllSessionsAction(formData: FormData): Promise<void> {
   const { runtime, session, metadata, userId, page } = await adminAction(formData);
   const result = await revokeAllSessionsOf(runtime, session, userId, metadata);
-  redirect(withFlash(page, result.ok ? { notice: "sessions-revoked" } : { error: result.code }));
+  redirect(await flashRedirectPath(page, result.ok ? { notice: "sessions-revoked" } : { error: result.code }));
 }
 
 export async function revokeSessionAction(formData: FormData): Promise<void> {
@@ -49,5 +49,5 @@ export async function revokeSessionAction(formData: FormData): Promise<void> {
     await clearSessionCookie(runtime);
     redirect("/login");
   }
-  redirect(withFlash(page, result.ok ? { notice: "session-revoked" } : { error: result.code }));
+  redirect(await flashRedirectPath(page, result.ok ? { notice: "session-revoked" } : { error: result.code }));
 }

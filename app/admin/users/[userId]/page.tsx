@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { listAuditEvents } from "@/lib/audit/audit";
 import { USER_ROLES } from "@/lib/db/schema";
 import { canImpersonate } from "@/lib/impersonation/policy";
@@ -12,7 +11,8 @@ import { FlashMessages, InfoMessage } from "../../../_components/messages";
 import { buttonClass, ui } from "../../../_components/styles";
 import { SubmitButton } from "../../../_components/submit-button";
 import { describeUserAgent } from "../../../_lib/device";
-import { readFlash } from "../../../_lib/flash";
+import { readPageFlash } from "../../../_lib/flash-cookie";
+import { redirectToNotFound } from "../../../_lib/not-found";
 import { formatRelative, formatUtc } from "../../../_lib/format";
 import { checkStaffPage } from "../../_lib/staff-page";
 import { AuditTable } from "../../audit/audit-table";
@@ -24,19 +24,19 @@ const HISTORY_AS_SUBJECT = ["impersonation.start", "impersonation.stop", "impers
 const HISTORY_AS_ACTOR = [...HISTORY_AS_SUBJECT, "impersonation.force_end"];
 const ROLE_NAMES = { user: "User", support: "Support", admin: "Admin" } as const;
 
-type Props = { params: Promise<{ userId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+type Props = { params: Promise<{ userId: string }> };
 
-export default async function UserDetailPage({ params, searchParams }: Props) {
+export default async function UserDetailPage({ params }: Props) {
   const { userId } = await params;
   // Staff first: to anyone else, a user id that exists and one that does not must look the same.
   const { session, denied } = await checkStaffPage(isUuid(userId) ? `/admin/users/${userId}` : "/admin/users");
   if (denied) return <ForbiddenView impersonatedName={session.impersonation ? session.user.name : null} />;
-  // notFound() keeps the 404 status; without JavaScript its body is empty in Next 16 (see staff-page.ts).
-  if (!isUuid(userId)) notFound();
+  // Not notFound(): its 404 is an empty page without JavaScript (see app/_lib/not-found.ts).
+  if (!isUuid(userId)) redirectToNotFound();
   const runtime = await getRuntime();
   const user = await findUserById(runtime.db, userId);
-  if (!user) notFound();
-  const flash = readFlash(await searchParams);
+  if (!user) redirectToNotFound();
+  const flash = await readPageFlash(`/admin/users/${user.id}`);
   const now = runtime.clock();
   const [sessions, asSubject, asActor] = await Promise.all([
     runtime.sessions.listUserSessions(user.id),
@@ -64,7 +64,7 @@ export default async function UserDetailPage({ params, searchParams }: Props) {
             <p className="mt-1 text-sm text-slate-600">{user.email}</p>
           </div>
           {decision.allowed ? (
-            <Link href={`/admin/users?impersonate=${user.id}`} className={buttonClass("secondary")}>
+            <Link href={`/admin/users?impersonate=${user.id}&from=user`} className={buttonClass("secondary")}>
               Sign In As
             </Link>
           ) : null}

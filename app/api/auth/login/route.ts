@@ -13,7 +13,7 @@ export const POST = apiHandler(ROUTE, async (ctx) => {
   const body = await readJson(ctx.request, Body);
   const { runtime } = ctx;
   const result = await login(
-    { db: runtime.db, sessions: runtime.sessions, throttle: runtime.throttle, refuseSampleAccounts: runtime.config.isProduction },
+    runtime.login,
     { email: body.email, password: body.password, metadata: metadataOf(ctx), previousToken: await readSessionToken(runtime) },
   );
   if (!result.ok) {

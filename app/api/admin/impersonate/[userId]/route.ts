@@ -34,6 +34,11 @@ export const POST = apiHandler(ROUTE, async (ctx) => {
     password: body.password,
     metadata: metadataOf(ctx),
   });
+  if (!result.ok && result.code === "RATE_LIMITED") {
+    // Step-up throttled like login: the same code, and when to try again.
+    const retryAfter = Number(result.details?.retryAfter) || 60;
+    return jsonError("RATE_LIMITED", { headers: { "Retry-After": String(retryAfter) }, details: { retryAfter }, message: result.message });
+  }
   if (result.ok) await writeSessionCookie(ctx.runtime, result.value.token);
   return resultResponse(result, (v) => ({
     impersonating: { id: v.target.id, name: v.target.name, email: v.target.email, role: v.target.role },
