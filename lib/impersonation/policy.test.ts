@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { USER_ROLES, USER_STATUSES, type UserRole, type UserStatus } from "../db/schema";
-import { canImpersonate, mayImpersonateAnyone, needsReauthentication, type PolicyActor, type PolicyTarget } from "./policy";
+import { canImpersonate, mayImpersonateAnyone, type PolicyActor, type PolicyTarget } from "./policy";
 
 const actor = (role: UserRole, over: Partial<PolicyActor> = {}): PolicyActor => ({ id: "actor", role, status: "active", impersonating: false, ...over });
 const target = (role: UserRole, over: Partial<PolicyTarget> = {}): PolicyTarget => ({ id: "target", role, status: "active", ...over });
@@ -104,19 +104,5 @@ describe("mayImpersonateAnyone", () => {
   });
   it("keeps regular users out", () => {
     expect(mayImpersonateAnyone("user")).toBe(false);
-  });
-});
-
-describe("needsReauthentication", () => {
-  const window = 900;
-  it("accepts a sign-in exactly at the edge of the window", () => {
-    expect(needsReauthentication(0, window * 1000, window)).toBe(false);
-  });
-  it("asks again one millisecond past the window", () => {
-    expect(needsReauthentication(0, window * 1000 + 1, window)).toBe(true);
-  });
-  it("with a zero window, asks again for any sign-in in the past", () => {
-    expect(needsReauthentication(1000, 1000, 0)).toBe(false);
-    expect(needsReauthentication(1000, 1001, 0)).toBe(true);
   });
 });

@@ -49,7 +49,3 @@ export function canImpersonate(actor: PolicyActor, target: PolicyTarget): Impers
   return { allowed: true };
 }
 
-/** Step-up: a start needs a password entered within the window. */
-export function needsReauthentication(lastAuthenticatedAt: number, now: number, windowS: number): boolean {
-  return now - lastAuthenticatedAt > windowS * 1000;
-}

@@ -7,7 +7,9 @@ import { alias } from "drizzle-orm/pg-core";
 import { recordAuditEvent, type AuditEventInput } from "../audit/audit";
 import { verifyPassword } from "../auth/password";
 import { isOverlongPassword } from "../auth/password-policy";
-import type { MfaDeps } from "../auth/mfa/service";
+import { accessRefusal } from "../auth/access";
+import { isStepUpFresh } from "../auth/mfa/policy";
+import { hasSecondFactor, stepUpWithFactor, type MfaDeps } from "../auth/mfa/service";
 import type { LoginThrottle } from "../auth/rate-limit";
 import { auditEvents, users } from "../db/schema";
 import type { Db } from "../db/types";
@@ -17,7 +19,7 @@ import type { SessionManager } from "../session/manager";
 import { trueUserOf, type SessionContext, type SessionMetadata } from "../session/types";
 import { findUserById, getPasswordHash, isUuid, type PublicUser } from "../users/users";
 import { checkReasonAndTicket, cleanText, MAX_REASON_LENGTH } from "./limits";
-import { canImpersonate, mayImpersonateAnyone, needsReauthentication } from "./policy";
+import { canImpersonate, mayImpersonateAnyone } from "./policy";
 
 export interface ImpersonationDeps {
   db: Db;
@@ -42,6 +44,8 @@ export interface StartInput {
   reason?: unknown;
   ticket?: unknown;
   password?: unknown;
+  /** A TOTP code, for a step-up by an actor who has a second factor. */
+  code?: unknown;
   metadata: SessionMetadata;
 }
 
@@ -95,6 +99,60 @@ function formatWait(seconds: number): string {
   return `${Math.ceil(seconds / 60)} minutes`;
 }
 
+/**
+ * Step-up before Sign In As: within IMPERSONATION_REAUTH_WINDOW of the strongest factor the actor has. With a
+ * second factor that means a fresh code (the password alone is not enough); without one, the password again.
+ * Answers the session to start from, marked as freshly verified.
+ */
+async function freshStepUp(
+  deps: ImpersonationDeps,
+  input: StartInput,
+  base: Parameters<typeof deny>[1],
+): Promise<Result<SessionContext>> {
+  const { context, metadata } = input;
+  const actor = trueUserOf(context);
+  const now = deps.sessions.clock();
+  const withFactor = await hasSecondFactor(deps.db, actor.id);
+  const fresh = isStepUpFresh({ hasSecondFactor: withFactor, lastAuthenticatedAt: context.lastAuthenticatedAt, mfaVerifiedAt: context.mfaVerifiedAt }, now, deps.reauthWindowS);
+  if (fresh) return ok(context);
+
+  if (withFactor) {
+    if (typeof input.code !== "string" || input.code.trim().length === 0) {
+      return deny(deps, base, "REAUTH_REQUIRED", {
+        message: "Enter a code from your authenticator app to continue.",
+        details: { reauthWindowS: deps.reauthWindowS, stepUpWith: "totp" },
+      });
+    }
+    const verified = await stepUpWithFactor(deps.mfa, context, { method: "totp", code: input.code }, metadata);
+    if (!verified.ok) {
+      const code = verified.code === "RATE_LIMITED" ? "RATE_LIMITED" : "REAUTH_REQUIRED";
+      return deny(deps, base, code, { message: verified.message, details: { ...(verified.details ?? {}), stepUpWith: "totp", cause: verified.code } });
+    }
+    return ok({ ...context, lastAuthenticatedAt: now, mfaVerifiedAt: now, aal: 2 });
+  }
+
+  if (typeof input.password !== "string" || input.password.length === 0) {
+    return deny(deps, base, "REAUTH_REQUIRED", { details: { reauthWindowS: deps.reauthWindowS, stepUpWith: "password" } });
+  }
+  const ip = metadata.ip ?? "unknown";
+  // Checked before the password: once the limit is reached even the right one waits, as at login.
+  const retryAfter = await deps.throttle.retryAfter(ip, actor.email);
+  if (retryAfter > 0) {
+    return deny(deps, base, "RATE_LIMITED", {
+      message: `Too many wrong passwords. Wait ${formatWait(retryAfter)} and try again.`,
+      details: { retryAfter, stepUp: true },
+    });
+  }
+  const hash = await getPasswordHash(deps.db, actor.id);
+  if (!hash || isOverlongPassword(input.password) || !(await verifyPassword(hash, input.password))) {
+    await deps.throttle.recordFailure(ip, actor.email);
+    return deny(deps, base, "REAUTH_REQUIRED", { message: "That password is not correct.", details: { wrongPassword: true } });
+  }
+  await deps.throttle.recordSuccess(ip, actor.email);
+  await deps.sessions.markAuthenticated(context.sessionId);
+  return ok({ ...context, lastAuthenticatedAt: now });
+}
+
 export async function startImpersonation(deps: ImpersonationDeps, input: StartInput): Promise<Result<StartedImpersonation>> {
   const { context, metadata } = input;
   const actor = trueUserOf(context);
@@ -105,6 +163,8 @@ export async function startImpersonation(deps: ImpersonationDeps, input: StartIn
   if (!isUuid(input.targetId)) return deny(deps, base, "INVALID_ID", { details: { requestedId: String(input.targetId).slice(0, 64) } });
   if (context.impersonation) return deny(deps, base, "ALREADY_IMPERSONATING");
   if (!mayImpersonateAnyone(actor.role)) return deny(deps, base, "NOT_ALLOWED");
+  // The same staff rule as the console: under STAFF_MFA=required, no Sign In As before a second factor.
+  if (accessRefusal(context, "staff", { staffMfa: deps.mfa.policy }) === "MFA_ENROLMENT_REQUIRED") return deny(deps, base, "MFA_ENROLMENT_REQUIRED");
 
   const target = await findUserById(deps.db, input.targetId);
   if (!target) return deny(deps, base, "USER_NOT_FOUND");
@@ -121,30 +181,9 @@ export async function startImpersonation(deps: ImpersonationDeps, input: StartIn
   }
   if (textRefusal || !reason) return deny(deps, base, textRefusal ?? "REASON_REQUIRED");
 
-  const now = deps.sessions.clock();
-  let parent = context;
-  if (needsReauthentication(context.lastAuthenticatedAt, now, deps.reauthWindowS)) {
-    if (typeof input.password !== "string" || input.password.length === 0) {
-      return deny(deps, base, "REAUTH_REQUIRED", { details: { reauthWindowS: deps.reauthWindowS } });
-    }
-    const ip = metadata.ip ?? "unknown";
-    // Checked before the password: once the limit is reached even the right one waits, as at login.
-    const retryAfter = await deps.throttle.retryAfter(ip, actor.email);
-    if (retryAfter > 0) {
-      return deny(deps, base, "RATE_LIMITED", {
-        message: `Too many wrong passwords. Wait ${formatWait(retryAfter)} and try again.`,
-        details: { retryAfter, stepUp: true },
-      });
-    }
-    const hash = await getPasswordHash(deps.db, actor.id);
-    if (!hash || isOverlongPassword(input.password) || !(await verifyPassword(hash, input.password))) {
-      await deps.throttle.recordFailure(ip, actor.email);
-      return deny(deps, base, "REAUTH_REQUIRED", { message: "That password is not correct.", details: { wrongPassword: true } });
-    }
-    await deps.throttle.recordSuccess(ip, actor.email);
-    await deps.sessions.markAuthenticated(context.sessionId);
-    parent = { ...context, lastAuthenticatedAt: now };
-  }
+  const stepUp = await freshStepUp(deps, input, base);
+  if (!stepUp.ok) return stepUp;
+  const parent = stepUp.value;
 
   const audit: AuditEventInput = {
     action: "impersonation.start",

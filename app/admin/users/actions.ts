@@ -27,6 +27,7 @@ const Form = z.object({
   reason: text,
   ticket: text,
   password: z.string().max(1024).optional().catch(undefined),
+  code: z.string().max(64).optional().catch(undefined),
   returnTo: z.string().max(2048).optional().catch(undefined),
 });
 
@@ -44,6 +45,7 @@ export async function startImpersonationAction(previous: StartImpersonationState
     reason: input.reason,
     ticket: input.ticket,
     password: input.password,
+    code: input.code,
     metadata,
   });
   if (!result.ok) {

@@ -77,13 +77,16 @@ export function ImpersonateDialog({
   target,
   ttlText,
   needsPassword,
+  stepUpWith,
   reauthWindowText,
   cancelHref,
   reasonMinLength,
 }: {
   target: Target;
   ttlText: string;
+  /** A step-up is due (the field is shown); `stepUpWith` says which factor answers it. */
   needsPassword: boolean;
+  stepUpWith: "password" | "totp";
   reauthWindowText: string;
   cancelHref: string;
   reasonMinLength: number;
@@ -142,7 +145,30 @@ export function ImpersonateDialog({
             initial={state.ticket}
             hint="Optional, e.g. SUP-1234."
           />
-          {askPassword ? (
+          {askPassword && stepUpWith === "totp" ? (
+            <div>
+              <label htmlFor="impersonate-password" className={ui.label}>
+                Code from your authenticator app
+              </label>
+              <input
+                ref={passwordRef}
+                id="impersonate-password"
+                name="code"
+                type="text"
+                required
+                inputMode="numeric"
+                autoComplete="one-time-code"
+                maxLength={64}
+                aria-describedby={["impersonate-password-hint", errorId].filter(Boolean).join(" ")}
+                className={`${ui.input} mt-1.5 font-mono tracking-widest`}
+              />
+              <p id="impersonate-password-hint" className={ui.hint}>
+                {reauthWindowText
+                  ? `Your account has two-step verification: a fresh code, since your last one is more than ${reauthWindowText} old.`
+                  : "Your account has two-step verification: a fresh code, to confirm it is you."}
+              </p>
+            </div>
+          ) : askPassword ? (
             <div>
               <label htmlFor="impersonate-password" className={ui.label}>
                 Password

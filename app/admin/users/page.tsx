@@ -4,7 +4,9 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { USER_ROLES, USER_STATUSES } from "@/lib/db/schema";
 import { ERRORS } from "@/lib/errors";
-import { canImpersonate, needsReauthentication } from "@/lib/impersonation/policy";
+import { isStepUpFresh } from "@/lib/auth/mfa/policy";
+import { hasSecondFactor } from "@/lib/auth/mfa/service";
+import { canImpersonate } from "@/lib/impersonation/policy";
 import { getRuntime } from "@/lib/runtime";
 import { findUserById, isUuid, listUsers } from "@/lib/users/users";
 import { ForbiddenView } from "../../_components/access-views";
@@ -42,6 +44,8 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   const cancelHref =
     view.from === "user" && isUuid(view.impersonate) ? `/admin/users/${view.impersonate}` : usersHref(view, { impersonate: undefined, from: undefined });
   const decision = target ? canImpersonate({ ...session.user, impersonating: false }, target) : null;
+  // Only when the dialog is open: the step-up asks for a code instead of the password when a second factor exists.
+  const withFactor = target ? await hasSecondFactor(runtime.db, session.user.id) : false;
   const filtered = Boolean(view.q || view.role || view.status);
 
   return (
@@ -117,7 +121,8 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
           target={{ id: target.id, name: target.name, email: target.email }}
           ttlText={formatDuration(runtime.config.impersonation.ttlS)}
           reauthWindowText={runtime.config.impersonation.reauthWindowS > 0 ? formatDuration(runtime.config.impersonation.reauthWindowS) : ""}
-          needsPassword={needsReauthentication(session.lastAuthenticatedAt, now, runtime.config.impersonation.reauthWindowS)}
+          needsPassword={!isStepUpFresh({ hasSecondFactor: withFactor, lastAuthenticatedAt: session.lastAuthenticatedAt, mfaVerifiedAt: session.mfaVerifiedAt }, now, runtime.config.impersonation.reauthWindowS)}
+          stepUpWith={withFactor ? "totp" : "password"}
           cancelHref={cancelHref}
           reasonMinLength={runtime.config.impersonation.reasonMinLength}
         />

@@ -37,3 +37,18 @@ describe("isStepUpFresh", () => {
     expect(isStepUpFresh({ hasSecondFactor: true, lastAuthenticatedAt: now - 10_000_000, mfaVerifiedAt: now - 60_000 }, now, window)).toBe(true);
   });
 });
+
+describe("isStepUpFresh at the edges of the window (password only)", () => {
+  const window = 900;
+  const password = (at: number) => ({ hasSecondFactor: false, lastAuthenticatedAt: at, mfaVerifiedAt: null });
+  it("accepts a sign-in exactly at the edge of the window", () => {
+    expect(isStepUpFresh(password(0), window * 1000, window)).toBe(true);
+  });
+  it("asks again one millisecond past the window", () => {
+    expect(isStepUpFresh(password(0), window * 1000 + 1, window)).toBe(false);
+  });
+  it("with a zero window, asks again for any sign-in in the past", () => {
+    expect(isStepUpFresh(password(1000), 1000, 0)).toBe(true);
+    expect(isStepUpFresh(password(1000), 1001, 0)).toBe(false);
+  });
+});

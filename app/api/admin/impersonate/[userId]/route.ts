@@ -9,6 +9,7 @@ const Body = z.object({
   reason: z.unknown().optional(),
   ticket: z.unknown().optional(),
   password: z.unknown().optional(),
+  code: z.unknown().optional(),
 });
 
 /** Refusals decided at the edge (cross-site, wrong method) are audited too when the caller is signed in. */
@@ -32,6 +33,7 @@ export const POST = apiHandler(ROUTE, async (ctx) => {
     reason: body.reason,
     ticket: body.ticket,
     password: body.password,
+    code: body.code,
     metadata: metadataOf(ctx),
   });
   if (!result.ok && result.code === "RATE_LIMITED") {
