@@ -5,7 +5,6 @@ import { AppError } from "../errors";
 import { isCrossSiteRequest } from "../http/same-origin";
 import type { SessionContext } from "../session/types";
 import type { ApiContext } from "./api-handler";
-import { readSessionToken } from "./cookies";
 import { metadataFromHeaders } from "./request-meta";
 
 /** CSRF for state-changing routes: the one same-origin rule (lib/http/same-origin.ts) as a 403. */
@@ -13,9 +12,12 @@ export function assertSameOrigin(request: Request): void {
   if (isCrossSiteRequest(request.headers, { url: request.url, appOrigin: getConfig().appOrigin })) throw new AppError("CSRF_REJECTED");
 }
 
-/** The session from the request cookie (cached validator), or null. */
+/**
+ * The session from the request cookie (cached validator), or null. Read from the request itself: `cookies()`
+ * builds Next's whole mutable cookie store, the largest cost a route handler paid beyond the validation.
+ */
 export async function sessionOf(ctx: ApiContext): Promise<SessionContext | null> {
-  const token = await readSessionToken(ctx.runtime);
+  const token = await ctx.runtime.sealer.unseal(ctx.request.cookies.get(ctx.runtime.config.session.cookieName)?.value);
   return token ? ctx.runtime.sessions.validateSessionWithCache(token) : null;
 }
 

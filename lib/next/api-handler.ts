@@ -1,5 +1,5 @@
 import "server-only";
-import { randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import type { NextRequest } from "next/server";
 import { getConfig } from "../config";
 import { isDatabaseUnavailable } from "../db/pool-guard";
@@ -43,11 +43,31 @@ export function probeHandler(route: string, handler: (request: NextRequest, requ
   return instrument(route, (request, requestId) => handler(request, requestId));
 }
 
+/**
+ * Request ids: a random per-process prefix and a counter. Unique across instances and restarts like a UUID for
+ * correlating logs, without drawing random bytes on every request.
+ */
+const requestIdPrefix = randomBytes(6).toString("base64url");
+let requestCounter = 0;
+const nextRequestId = () => `${requestIdPrefix}-${(++requestCounter).toString(36)}`;
+
+/** One pre-bound counter child per route, method and status: label hashing once per combination, not per request. */
+const requestCounters = new Map<string, { inc(): void }>();
+function countRequest(route: string, method: string, status: number): void {
+  const key = `${route} ${method} ${status}`;
+  let child = requestCounters.get(key);
+  if (!child) {
+    child = getMetrics().httpRequests.labels({ route, method, status: String(status) });
+    requestCounters.set(key, child);
+  }
+  child.inc();
+}
+
 type Inner = (request: NextRequest, requestId: string, params: Record<string, string>) => Promise<Response>;
 
 function instrument(route: string, inner: Inner) {
   return async (request: NextRequest, context: { params: Promise<Record<string, string>> }): Promise<Response> => {
-    const requestId = request.headers.get("x-request-id")?.slice(0, 64) || randomUUID();
+    const requestId = request.headers.get("x-request-id")?.slice(0, 64) || nextRequestId();
     const started = performance.now();
     let response: Response;
     try {
@@ -64,9 +84,10 @@ function instrument(route: string, inner: Inner) {
     }
     response.headers.set("Cache-Control", "no-store");
     response.headers.set("X-Request-Id", requestId);
-    getMetrics().httpRequests.inc({ route, method: request.method, status: String(response.status) });
+    countRequest(route, request.method, response.status);
     // Access log at debug only: route pattern, never the URL (query strings) nor headers (cookies).
-    logger().debug("request", { requestId, route, method: request.method, status: response.status, ms: Math.round(performance.now() - started) });
+    const log = logger();
+    if (log.enabled("debug")) log.debug("request", { requestId, route, method: request.method, status: response.status, ms: Math.round(performance.now() - started) });
     return response;
   };
 }

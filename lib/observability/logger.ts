@@ -17,6 +17,8 @@ function scrub(fields: Record<string, unknown>): Record<string, unknown> {
 }
 
 export interface Logger {
+  /** Whether a line at `level` would be written: lets a hot path skip building fields nobody reads. */
+  enabled(level: Level): boolean;
   debug(msg: string, fields?: Record<string, unknown>): void;
   info(msg: string, fields?: Record<string, unknown>): void;
   warn(msg: string, fields?: Record<string, unknown>): void;
@@ -30,6 +32,7 @@ export function createLogger(level: Level | "silent" = "info", base: Record<stri
     (l === "error" || l === "warn" ? process.stderr : process.stdout).write(line + "\n");
   };
   return {
+    enabled: (l) => ORDER[l] >= ORDER[level],
     debug: (m, f) => write("debug", m, f),
     info: (m, f) => write("info", m, f),
     warn: (m, f) => write("warn", m, f),
