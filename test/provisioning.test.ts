@@ -86,6 +86,24 @@ async function runtimeOn(target: Target): Promise<TestRuntime> {
   return createTestRuntime({ backend: target.url ? "postgres" : "pglite", databaseUrl: target.url, pgliteDir: target.env.PGLITE_DIR });
 }
 
+async function onFreshDatabase(fn: (target: Target) => Promise<void>): Promise<void> {
+  const target = await freshDatabase();
+  try {
+    await fn(target);
+  } finally {
+    await target.drop();
+  }
+}
+
+async function withRuntime(target: Target, fn: (runtime: TestRuntime) => Promise<void>): Promise<void> {
+  const runtime = await runtimeOn(target);
+  try {
+    await fn(runtime);
+  } finally {
+    await runtime.dispose();
+  }
+}
+
 async function signIn(runtime: TestRuntime, email: string, password: string) {
   const throttle = createLoginThrottle(null, { maxPerIpPerMinute: 1_000_000, maxPerAccountPer15Min: 1_000_000 });
   return login(
@@ -114,8 +132,7 @@ describe("production setup from the README", () => {
     expect(link, seed.output).not.toBeNull();
     const token = link![1]!;
 
-    const runtime = await runtimeOn(target);
-    try {
+    await withRuntime(target, async (runtime) => {
       const rows = await runtime.db.select({ email: users.email, role: users.role, hash: users.passwordHash, sample: users.sample }).from(users);
       expect(rows).toEqual([{ email: "ops@example.com", role: "admin", hash: null, sample: false }]);
       // Only the token's hash is stored.
@@ -141,44 +158,34 @@ describe("production setup from the README", () => {
       expect((await signIn(runtime, "ops@example.com", chosen)).ok).toBe(true);
       const audited = await runtime.db.select({ action: auditEvents.action }).from(auditEvents);
       expect(audited.map((a) => a.action)).toEqual(expect.arrayContaining(["user.create", "auth.password_set", "auth.login"]));
-    } finally {
-      await runtime.dispose();
-    }
+    });
   });
 
   it("issues a fresh link on a second seed while the admin still has no password, and the old link stops working", async () => {
-    const fresh = await freshDatabase();
-    try {
+    await onFreshDatabase(async (fresh) => {
       const first = run("db-seed.ts", { ...fresh.env, ADMIN_EMAIL: "ops@example.com" });
       const second = run("db-seed.ts", { ...fresh.env, ADMIN_EMAIL: "ops@example.com" });
       expect(first.status, first.output).toBe(0);
       expect(second.status, second.output).toBe(0);
       const [oldToken, newToken] = [first, second].map((r) => /\/set-password\?token=([A-Za-z0-9_-]{43})/.exec(r.output)![1]!);
       expect(newToken).not.toBe(oldToken);
-      const runtime = await runtimeOn(fresh);
-      try {
+      await withRuntime(fresh, async (runtime) => {
         const metadata = { ip: null, userAgent: null };
         const password = `${randomBytes(9).toString("base64url")} second link`;
         expect(await setPasswordWithLink(runtime, { token: oldToken!, purpose: "setup", password }, metadata)).toMatchObject({ ok: false, code: "LINK_INVALID" });
         expect((await setPasswordWithLink(runtime, { token: newToken!, purpose: "setup", password }, metadata)).ok).toBe(true);
-      } finally {
-        await runtime.dispose();
-      }
-    } finally {
-      await fresh.drop();
-    }
+      });
+    });
   });
 
   it("takes the admin's password from ADMIN_PASSWORD, never prints it, and nothing published signs in", async () => {
-    const fresh = await freshDatabase();
-    try {
+    await onFreshDatabase(async (fresh) => {
       const adminPassword = `${randomBytes(12).toString("base64url")}-operator-chosen`;
       const seed = run("db-seed.ts", { ...fresh.env, ADMIN_EMAIL: "root@example.com", ADMIN_PASSWORD: adminPassword });
       expect(seed.status, seed.output).toBe(0);
       expect(seed.output).not.toContain(adminPassword);
       expect(published.has(adminPassword)).toBe(false);
-      const runtime = await runtimeOn(fresh);
-      try {
+      await withRuntime(fresh, async (runtime) => {
         const rows = await runtime.db.select({ email: users.email, hash: users.passwordHash }).from(users);
         expect(rows.map((r) => r.email)).toEqual(["root@example.com"]);
         // The one stored password is the operator's: Argon2 accepts it, so it accepts no published or printed string.
@@ -188,48 +195,32 @@ describe("production setup from the README", () => {
           expect((await signIn(runtime, "root@example.com", candidate)).ok).toBe(false);
         }
         expect((await signIn(runtime, "root@example.com", adminPassword)).ok).toBe(true);
-      } finally {
-        await runtime.dispose();
-      }
-    } finally {
-      await fresh.drop();
-    }
+      });
+    });
   });
 
   it("refuses sample users in production, naming SEED_SAMPLE_USERS, and creates nothing", async () => {
-    const fresh = await freshDatabase();
-    try {
+    await onFreshDatabase(async (fresh) => {
       const seed = run("db-seed.ts", { ...fresh.env, SEED_SAMPLE_USERS: "10", ADMIN_PASSWORD: `${randomBytes(12).toString("base64url")}-x` });
       expect(seed.status).toBe(1);
       expect(seed.output).toMatch(/SEED_SAMPLE_USERS=10 is not allowed in production/);
       expect(seed.output).not.toMatch(/\n\s+at /); // an operator's error, not a stack trace
       expect(run("db-migrate.ts", fresh.env).status).toBe(0);
-      const runtime = await runtimeOn(fresh);
-      try {
+      await withRuntime(fresh, async (runtime) => {
         expect(await runtime.db.select({ id: users.id }).from(users)).toEqual([]);
-      } finally {
-        await runtime.dispose();
-      }
-    } finally {
-      await fresh.drop();
-    }
+      });
+    });
   });
 
   it("refuses a weak ADMIN_PASSWORD, naming the variable, and creates no admin", async () => {
-    const fresh = await freshDatabase();
-    try {
+    await onFreshDatabase(async (fresh) => {
       const seed = run("db-seed.ts", { ...fresh.env, ADMIN_PASSWORD: "password12345678" });
       expect(seed.status).toBe(1);
       expect(seed.output).toMatch(/ADMIN_PASSWORD is not accepted: .*common/);
-      const runtime = await runtimeOn(fresh);
-      try {
+      await withRuntime(fresh, async (runtime) => {
         expect(await runtime.db.select({ id: users.id }).from(users)).toEqual([]);
-      } finally {
-        await runtime.dispose();
-      }
-    } finally {
-      await fresh.drop();
-    }
+      });
+    });
   });
 });
 
@@ -259,17 +250,14 @@ describe("npm run admin:create", () => {
     const link = run("admin-create.ts", target.env, ["--email", "second@example.com", "--name", "Second Admin", "--setup-link"]);
     expect(link.status, link.output).toBe(0);
     expect(link.output).toMatch(/\/set-password\?token=[A-Za-z0-9_-]{43}/);
-    const runtime = await runtimeOn(target);
-    try {
+    await withRuntime(target, async (runtime) => {
       const rows = await runtime.db.select({ email: users.email, role: users.role, hasPassword: users.passwordHash }).from(users);
       expect(rows.map((r) => [r.email, r.role, r.hasPassword !== null]).sort()).toEqual([
         ["lead@example.com", "support", true],
         ["second@example.com", "admin", false],
       ]);
       expect((await signIn(runtime, "lead@example.com", password)).ok).toBe(true);
-    } finally {
-      await runtime.dispose();
-    }
+    });
   });
 
   it("answers a usage error without a stack trace", () => {

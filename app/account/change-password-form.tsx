@@ -2,6 +2,7 @@
 
 import { useActionState } from "react";
 import { ErrorMessage } from "../_components/messages";
+import { NewPasswordField } from "../_components/new-password-field";
 import { ui } from "../_components/styles";
 import { SubmitButton } from "../_components/submit-button";
 import { changePasswordAction, type ChangePasswordState } from "./actions";
@@ -31,25 +32,7 @@ export function ChangePasswordForm({ minLength, email }: { minLength: number; em
           className={`${ui.input} mt-1.5`}
         />
       </div>
-      <div>
-        <label htmlFor="newPassword" className={ui.label}>
-          New password
-        </label>
-        <input
-          id="newPassword"
-          name="newPassword"
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={minLength}
-          maxLength={1024}
-          aria-describedby="newPassword-hint"
-          className={`${ui.input} mt-1.5`}
-        />
-        <p id="newPassword-hint" className={ui.hint}>
-          At least {minLength} characters. Your other sessions will be signed out.
-        </p>
-      </div>
+      <NewPasswordField id="newPassword" label="New password" minLength={minLength} hint={`At least ${minLength} characters. Your other sessions will be signed out.`} />
       <SubmitButton>Change password</SubmitButton>
     </form>
   );

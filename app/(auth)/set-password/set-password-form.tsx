@@ -2,6 +2,7 @@
 
 import { useActionState } from "react";
 import { ErrorMessage } from "../../_components/messages";
+import { NewPasswordField } from "../../_components/new-password-field";
 import { ui } from "../../_components/styles";
 import { SubmitButton } from "../../_components/submit-button";
 import { setPasswordAction, type SetPasswordState } from "./actions";
@@ -9,7 +10,6 @@ import { setPasswordAction, type SetPasswordState } from "./actions";
 /** Works as a plain HTML form; with JavaScript the error appears in place. */
 export function SetPasswordForm({ token, email, minLength }: { token: string; email: string; minLength: number }) {
   const [state, formAction] = useActionState<SetPasswordState, FormData>(setPasswordAction, {});
-  const describedBy = state.error ? "set-password-error password-hint" : "password-hint";
   return (
     <form action={formAction} className="space-y-5">
       {state.error ? (
@@ -20,26 +20,14 @@ export function SetPasswordForm({ token, email, minLength }: { token: string; em
       <input type="hidden" name="token" value={token} />
       {/* Lets password managers store the new password under the right account. */}
       <input type="text" name="username" autoComplete="username" value={email} readOnly hidden />
-      <div>
-        <label htmlFor="password" className={ui.label}>
-          New password
-        </label>
-        <input
-          id="password"
-          name="password"
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={minLength}
-          maxLength={1024}
-          autoFocus
-          aria-describedby={describedBy}
-          className={`${ui.input} mt-1.5`}
-        />
-        <p id="password-hint" className={ui.hint}>
-          At least {minLength} characters; a few unrelated words work well. Common passwords are refused.
-        </p>
-      </div>
+      <NewPasswordField
+        id="password"
+        label="New password"
+        minLength={minLength}
+        autoFocus
+        errorId={state.error ? "set-password-error" : undefined}
+        hint={`At least ${minLength} characters; a few unrelated words work well. Common passwords are refused.`}
+      />
       <div>
         <label htmlFor="confirm" className={ui.label}>
           Repeat it
