@@ -39,6 +39,10 @@ const envSchema = z.object({
   NODE_ENV: optionalString.transform((v) => (v === "production" || v === "test" ? v : "development")),
   DATA_DIR: optionalString.transform((v) => v ?? ".data"),
   DATABASE_URL: optionalString,
+  // Direct (unpooled) connection for migrations and their advisory lock; unset → DATABASE_URL.
+  DATABASE_MIGRATION_URL: optionalString,
+  // Named prepared statements; false behind a transaction-mode pooler that does not keep them (PgBouncer < 1.21, ...).
+  DB_PREPARE: bool(true),
   PGLITE_DIR: optionalString,
   DB_POOL_MAX: int(10, 1),
   DB_CONNECT_TIMEOUT_S: int(5, 1),
@@ -113,6 +117,10 @@ export interface AppConfig {
   dataDir: string;
   database: {
     url?: string;
+    /** Direct connection for migrations (their advisory lock needs one session); unset → `url`. */
+    migrationUrl?: string;
+    /** Named prepared statements (false behind a transaction-mode pooler that drops them). */
+    prepare: boolean;
     pgliteDir: string;
     poolMax: number;
     connectTimeoutS: number;
@@ -249,6 +257,8 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     dataDir: e.DATA_DIR,
     database: {
       url: e.DATABASE_URL,
+      migrationUrl: e.DATABASE_MIGRATION_URL,
+      prepare: e.DB_PREPARE,
       pgliteDir: e.PGLITE_DIR ?? path.join(e.DATA_DIR, "pglite"),
       poolMax: e.DB_POOL_MAX,
       connectTimeoutS: e.DB_CONNECT_TIMEOUT_S,

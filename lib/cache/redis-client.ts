@@ -34,7 +34,7 @@ export function createRedisClient(config: RedisConfig, logger?: Logger, override
       redisOptions: { ...common },
     });
   } else if (config.mode === "sentinel") {
-    client = new Redis({ ...common, keyPrefix: config.keyPrefix, sentinels: config.sentinels!, name: config.sentinelName });
+    client = new Redis({ ...common, keyPrefix: config.keyPrefix, ...sentinelOptions(config) });
   } else {
     client = new Redis(config.url!, { ...common, keyPrefix: config.keyPrefix });
   }
@@ -48,6 +48,25 @@ export function createRedisClient(config: RedisConfig, logger?: Logger, override
     lastError = "";
   });
   return client;
+}
+
+/**
+ * Sentinel: follow the master through a failover. `failoverDetector` subscribes to the sentinels'
+ * +switch-master and reconnects at once (a manual SENTINEL FAILOVER leaves the old master running as a
+ * replica, so without it the client would stay connected to a node that refuses writes). A READONLY
+ * answer means the same thing seen from the data connection: reconnect (asking the sentinels again)
+ * without resending, so the command fails fast and the caller falls back to Postgres.
+ */
+function sentinelOptions(config: RedisConfig): Partial<RedisOptions> {
+  return {
+    sentinels: config.sentinels!,
+    name: config.sentinelName,
+    role: "master",
+    failoverDetector: true,
+    reconnectOnError: (error) => (/^READONLY/.test(error.message) ? 1 : false),
+    sentinelRetryStrategy: (times) => reconnectDelayMs(times),
+    sentinelCommandTimeout: Math.max(config.connectTimeoutMs, 500),
+  };
 }
 
 /** A second connection for SUBSCRIBE (a subscribed connection cannot run other commands). */
