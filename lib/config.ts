@@ -81,7 +81,14 @@ const envSchema = z.object({
 
   LOGIN_MAX_PER_IP_PER_MINUTE: int(30, 1),
   LOGIN_MAX_PER_ACCOUNT_PER_15MIN: int(10, 1),
-  TRUST_PROXY: bool(false),
+  // Trusted reverse-proxy hops in front of the app: a number, or true/false for 1/0.
+  TRUST_PROXY: optionalString.transform((v, ctx) => {
+    if (v === undefined || /^(0|false|no|off)$/i.test(v)) return 0;
+    if (/^(true|yes|on)$/i.test(v)) return 1;
+    if (/^\d{1,2}$/.test(v)) return Number(v);
+    ctx.addIssue({ code: "custom", message: `expected a number of trusted proxy hops (0-99) or true/false, got "${v}"` });
+    return z.NEVER;
+  }),
   APP_ORIGIN: optionalString,
   LOG_LEVEL: optionalString.pipe(z.enum(["debug", "info", "warn", "error", "silent"]).optional()).transform((v) => v ?? "info"),
 
@@ -144,7 +151,8 @@ export interface AppConfig {
   };
   impersonation: { ttlS: number; reauthWindowS: number; disclose: "name" | "role" };
   login: { maxPerIpPerMinute: number; maxPerAccountPer15Min: number };
-  trustProxy: boolean;
+  /** Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host entries are believed (0: none). */
+  trustProxy: number;
   appOrigin?: string;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
   /** When set, /api/metrics and /api/health/detailed require `Authorization: Bearer <token>`. */

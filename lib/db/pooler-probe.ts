@@ -39,7 +39,7 @@ export async function probePooler(url: string, connectTimeoutS = 5): Promise<Poo
       const mine = pidOf(await a`select pg_backend_pid() as pid`);
       let release = () => {};
       const held = new Promise<void>((resolve) => (release = resolve));
-      let pinned = (_pid: number) => {};
+      let pinned: (pid: number) => void = () => {};
       const pinnedPid = new Promise<number>((resolve) => (pinned = resolve));
       const transaction = b.begin(async (tx) => {
         pinned(pidOf(await tx`select pg_backend_pid() as pid`));

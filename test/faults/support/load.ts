@@ -30,6 +30,8 @@ export interface LoadOptions {
   durationMs: number;
   maxRequests: number;
   timeoutMs?: number;
+  /** Keep-alive agent to use (an https.Agent for a TLS endpoint); default one http.Agent per run. */
+  agent?: http.Agent;
   /** Ends the run early (e.g. once the fault script is done); durationMs stays the upper bound. */
   shouldStop?: () => boolean;
   /** The next request for a worker, or null to idle a moment (e.g. nothing left to probe). */
@@ -37,7 +39,7 @@ export interface LoadOptions {
 }
 
 export async function runLoad(options: LoadOptions): Promise<Sample[]> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: options.connections });
+  const agent = options.agent ?? new http.Agent({ keepAlive: true, maxSockets: options.connections });
   const samples: Sample[] = [];
   const deadline = Date.now() + options.durationMs;
   let budget = options.maxRequests;
