@@ -47,7 +47,7 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
   // Refuse to start rather than fail requests at random: behind such a pooler every transaction that
   // reuses a statement prepared on another server connection errors. An unreachable server proves
   // nothing here; the pool connects lazily and readiness reports it.
-  const verdict = await probePooler(url, options.connectTimeoutS).catch(() => null);
+  const verdict = await probePooler(url, Math.min(options.connectTimeoutS ?? 5, 3)).catch(() => null);
   if (prepare && verdict === "transaction-drops-prepared") {
     throw new PreparedStatementsUnsupportedError();
   }

@@ -80,8 +80,11 @@ export interface NextServer {
   /** Everything the server printed so far. */
   output(): string;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
-  /** Stops and starts again with the same env (and the same data folder), optionally changing some env. */
-  restart(envChanges?: Record<string, string | undefined>): Promise<void>;
+  /**
+   * Stops and starts again with the same env (and the same data folder), optionally changing some env;
+   * `whileStopped` runs between the two (a deploy script taking the instance out of its load balancer).
+   */
+  restart(envChanges?: Record<string, string | undefined>, whileStopped?: () => Promise<void>): Promise<void>;
 }
 
 export interface StartOptions {
@@ -160,8 +163,9 @@ export async function startNextServer(options: StartOptions): Promise<NextServer
       rmSync(dataDir, { recursive: true, force: true });
       return code;
     },
-    async restart(envChanges = {}) {
+    async restart(envChanges = {}, whileStopped) {
       await stop();
+      await whileStopped?.();
       env = Object.fromEntries(Object.entries({ ...env, ...envChanges }).filter((e): e is [string, string] => typeof e[1] === "string"));
       await spawnServer();
     },

@@ -9,18 +9,12 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import https from "node:https";
 import os from "node:os";
 import path from "node:path";
-import { freePort, REQUIRE_SERVICES, waitForPort, type ServiceProbe } from "../../support/services";
+import { freePort, waitForPort, type ServiceProbe } from "../../support/services";
+import { probeCommands, stopChild } from "./processes";
 
 let probe: ServiceProbe | undefined;
 export function probeNginx(): ServiceProbe {
-  probe ??= (() => {
-    const ok = spawnSync("nginx", ["-v"], { stdio: "ignore" }).status === 0 && spawnSync("openssl", ["version"], { stdio: "ignore" }).status === 0;
-    if (ok) return { ok: true, url: "nginx" };
-    const message = "nginx or openssl not installed (apt-get install nginx openssl)";
-    if (REQUIRE_SERVICES) throw new Error(`REQUIRE_SERVICES=1: ${message}`);
-    console.warn(`\n[skip] ${message}: the reverse-proxy tests are skipped. Set REQUIRE_SERVICES=1 to make this a failure.\n`);
-    return { ok: false, url: "PATH", why: "not installed" };
-  })();
+  probe ??= probeCommands([["nginx", "-v"], ["openssl", "version"]], "nginx / openssl", "nginx openssl");
   return probe;
 }
 
@@ -43,10 +37,12 @@ export function proxyLocation(upstream: string): string {
 
 export class PrivateNginx {
   private child: ChildProcess | null = null;
+  private readonly down = new Set<number>();
   private constructor(
     readonly port: number,
     private readonly dir: string,
     readonly ca: string,
+    private readonly upstreamPorts: number[],
   ) {}
 
   static async start(upstreamPorts: number[]): Promise<PrivateNginx> {
@@ -61,7 +57,37 @@ export class PrivateNginx {
     );
     if (made.status !== 0) throw new Error(`openssl failed: ${made.stderr}`);
     for (const sub of ["body", "proxy", "fastcgi", "uwsgi", "scgi"]) mkdirSync(path.join(dir, sub));
-    const servers = upstreamPorts.map((p) => `server 127.0.0.1:${p} max_fails=1 fail_timeout=1s;`).join("\n      ");
+    const nginx = new PrivateNginx(port, dir, readFileSync(cert, "utf8"), upstreamPorts);
+    nginx.writeConfig();
+    // -g "daemon off;": the child is nginx's master process itself, stopped by its pid.
+    nginx.child = spawn("nginx", ["-p", dir, "-c", path.join(dir, "nginx.conf"), "-g", "daemon off; user root;"], { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    nginx.child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+    await waitForPort(port, 10_000).catch((error: unknown) => {
+      throw new Error(`nginx did not start: ${stderr} ${String(error)}`);
+    });
+    return nginx;
+  }
+
+  /**
+   * Takes an instance out of (or back into) the upstream and reloads nginx, as a deploy script does around a
+   * restart: nginx without active health checks would otherwise send requests to an instance that listens
+   * but has not finished starting, and they would wait for it.
+   */
+  async setDown(upstreamPort: number, down: boolean): Promise<void> {
+    if (down) this.down.add(upstreamPort);
+    else this.down.delete(upstreamPort);
+    this.writeConfig();
+    this.child?.kill("SIGHUP");
+    // New workers take over within a moment; old ones finish their requests and exit.
+    await new Promise((r) => setTimeout(r, 500));
+  }
+
+  private writeConfig(): void {
+    const dir = this.dir;
+    const servers = this.upstreamPorts
+      .map((p) => `server 127.0.0.1:${p} max_fails=1 fail_timeout=1s${this.down.has(p) ? " down" : ""};`)
+      .join("\n      ");
     const conf = `
 worker_processes 1;
 pid ${dir}/nginx.pid;
@@ -79,23 +105,14 @@ http {
       keepalive 32;
   }
   server {
-    listen 127.0.0.1:${port} ssl;
-    ssl_certificate ${cert};
-    ssl_certificate_key ${key};
+    listen 127.0.0.1:${this.port} ssl;
+    ssl_certificate ${dir}/cert.pem;
+    ssl_certificate_key ${dir}/key.pem;
     ${proxyLocation("app")}
   }
 }
 `;
     writeFileSync(path.join(dir, "nginx.conf"), conf);
-    const nginx = new PrivateNginx(port, dir, readFileSync(cert, "utf8"));
-    // -g "daemon off;": the child is nginx's master process itself, stopped by its pid.
-    nginx.child = spawn("nginx", ["-p", dir, "-c", path.join(dir, "nginx.conf"), "-g", "daemon off; user root;"], { stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    nginx.child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
-    await waitForPort(port, 10_000).catch((error: unknown) => {
-      throw new Error(`nginx did not start: ${stderr} ${String(error)}`);
-    });
-    return nginx;
   }
 
   get url(): string {
@@ -107,24 +124,9 @@ http {
     return new https.Agent({ keepAlive: true, maxSockets, ca: this.ca });
   }
 
-  errorLog(): string {
-    try {
-      return readFileSync(path.join(this.dir, "error.log"), "utf8");
-    } catch {
-      return "";
-    }
-  }
-
   async stop(): Promise<void> {
-    const child = this.child;
+    await stopChild(this.child, "SIGQUIT");
     this.child = null;
-    if (child && child.exitCode === null) {
-      const exited = new Promise((r) => child.once("exit", r));
-      child.kill("SIGQUIT");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
-      await exited;
-      clearTimeout(timer);
-    }
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

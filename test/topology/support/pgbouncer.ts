@@ -4,20 +4,15 @@
  * like the private cluster. Stopped by pid.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { chownSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chownSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { freePort, REQUIRE_SERVICES, waitForPort, type ServiceProbe } from "../../support/services";
+import { freePort, waitForPort, type ServiceProbe } from "../../support/services";
+import { probeCommands, stopChild } from "./processes";
 
 let probe: ServiceProbe | undefined;
 export function probePgBouncer(): ServiceProbe {
-  probe ??= (() => {
-    if (spawnSync("pgbouncer", ["--version"], { stdio: "ignore" }).status === 0) return { ok: true, url: "pgbouncer" };
-    const message = "pgbouncer binary not installed (apt-get install pgbouncer)";
-    if (REQUIRE_SERVICES) throw new Error(`REQUIRE_SERVICES=1: ${message}`);
-    console.warn(`\n[skip] ${message}: the pooler tests are skipped. Set REQUIRE_SERVICES=1 to make this a failure.\n`);
-    return { ok: false, url: "PATH", why: "not installed" };
-  })();
+  probe ??= probeCommands([["pgbouncer", "--version"]], "pgbouncer", "pgbouncer");
   return probe;
 }
 
@@ -73,24 +68,9 @@ export class PrivatePgBouncer {
     return `postgres://postgres@127.0.0.1:${this.port}/${database}`;
   }
 
-  log(): string {
-    try {
-      return readFileSync(path.join(this.dir, "pgbouncer.log"), "utf8");
-    } catch {
-      return "";
-    }
-  }
-
   async stop(): Promise<void> {
-    const child = this.child;
+    await stopChild(this.child, "SIGINT");
     this.child = null;
-    if (child && child.exitCode === null) {
-      const exited = new Promise((r) => child.once("exit", r));
-      child.kill("SIGINT");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
-      await exited;
-      clearTimeout(timer);
-    }
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

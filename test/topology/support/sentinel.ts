@@ -3,26 +3,20 @@
  * three redis-sentinel processes with a quorum of two and short timeouts, so a failover completes in a few
  * seconds. Nothing here touches the shared Redis; every process is stopped by pid.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Redis } from "ioredis";
-import { eventually, freePort, PrivateRedis, REQUIRE_SERVICES, waitForPort, type ServiceProbe } from "../../support/services";
+import { eventually, freePort, PrivateRedis, waitForPort, type ServiceProbe } from "../../support/services";
+import { probeCommands, stopChild } from "./processes";
 
 export const SENTINEL_NAME = "nsimaster";
 const DOWN_AFTER_MS = 1000;
 
 let probe: ServiceProbe | undefined;
 export function probeRedisSentinel(): ServiceProbe {
-  probe ??= (() => {
-    const ok = ["redis-server", "redis-sentinel"].every((bin) => spawnSync(bin, ["--version"], { stdio: "ignore" }).status === 0);
-    if (ok) return { ok: true, url: "redis-sentinel" };
-    const message = "redis-server / redis-sentinel binaries not installed (apt-get install redis-server redis-sentinel)";
-    if (REQUIRE_SERVICES) throw new Error(`REQUIRE_SERVICES=1: ${message}`);
-    console.warn(`\n[skip] ${message}: the Sentinel tests are skipped. Set REQUIRE_SERVICES=1 to make this a failure.\n`);
-    return { ok: false, url: "PATH", why: "not installed" };
-  })();
+  probe ??= probeCommands([["redis-server", "--version"], ["redis-sentinel", "--version"]], "redis-server / redis-sentinel", "redis-server redis-sentinel");
   return probe;
 }
 
@@ -136,12 +130,7 @@ export class SentinelGroup {
   }
 
   async stop(): Promise<void> {
-    for (const s of this.sentinels) {
-      if (s.child.exitCode !== null) continue;
-      const exited = new Promise((r) => s.child.once("exit", r));
-      s.child.kill("SIGKILL");
-      await exited;
-    }
+    for (const s of this.sentinels) await stopChild(s.child, "SIGKILL");
     for (const node of this.nodes) await node.stop();
     rmSync(this.dir, { recursive: true, force: true });
   }
