@@ -51,18 +51,17 @@ export function createRedisClient(config: RedisConfig, logger?: Logger, override
 }
 
 /**
- * Sentinel: follow the master through a failover. `failoverDetector` subscribes to the sentinels'
- * +switch-master and reconnects at once (a manual SENTINEL FAILOVER leaves the old master running as a
- * replica, so without it the client would stay connected to a node that refuses writes). A READONLY
- * answer means the same thing seen from the data connection: reconnect (asking the sentinels again)
- * without resending, so the command fails fast and the caller falls back to Postgres.
+ * Sentinel: follow the master through a failover. A killed master is a lost connection: the reconnect asks
+ * the sentinels again. A manual SENTINEL FAILOVER leaves the old master running as a replica, which answers
+ * writes with READONLY: reconnect then too (without resending, so the command fails fast and the caller
+ * falls back to Postgres). ioredis's `failoverDetector` is left off: with it, a client under load that was
+ * reconnecting when +switch-master arrived ended up closed for good in the topology suite.
  */
 function sentinelOptions(config: RedisConfig): Partial<RedisOptions> {
   return {
     sentinels: config.sentinels!,
     name: config.sentinelName,
     role: "master",
-    failoverDetector: true,
     reconnectOnError: (error) => (/^READONLY/.test(error.message) ? 1 : false),
     sentinelRetryStrategy: (times) => reconnectDelayMs(times),
     sentinelCommandTimeout: Math.max(config.connectTimeoutMs, 500),

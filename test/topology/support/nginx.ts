@@ -30,7 +30,7 @@ export function proxyLocation(upstream: string): string {
       proxy_set_header X-Forwarded-Proto $scheme;
       proxy_set_header X-Forwarded-Host $http_host;
       proxy_connect_timeout 2s;
-      proxy_next_upstream error timeout non_idempotent;
+      proxy_next_upstream error timeout;
       proxy_next_upstream_tries 2;
     }`;
 }
