@@ -71,12 +71,18 @@ async function failoverUnderLoad(group: SentinelGroup, stack: FaultStack, fault:
     throw new Error(`breaker still open on the new master ${newMaster}: ${String(error)}\n${stack.server.output().slice(-3000)}`);
   });
 
-  // The client follows the new master: a fresh session's cache entry lands there.
-  const fresh = (await stack.loginMany(1))[0]!;
-  expect((await request(stack.server.url, "/api/auth/user", { cookie: fresh })).status).toBe(200);
-  const token = await tokenOfCookie(fresh);
+  // The client follows the new master: a fresh session's cache entry lands there. After a manual failover
+  // the old master still answers as a replica; the client moves on its first write (READONLY), so a few
+  // fresh sessions may be needed.
   const probe = new Redis(group.node(newMaster).url, { maxRetriesPerRequest: 1 });
-  const keyOnNewMaster = (await probe.exists(`${stack.server.env.REDIS_KEY_PREFIX}s:{${hashSessionToken(token!)}}`)) === 1;
+  let keyOnNewMaster = false;
+  const deadline = Date.now() + 10_000;
+  while (!keyOnNewMaster && Date.now() < deadline) {
+    const fresh = (await stack.loginMany(1))[0]!;
+    expect((await request(stack.server.url, "/api/auth/user", { cookie: fresh })).status).toBe(200);
+    const token = await tokenOfCookie(fresh);
+    keyOnNewMaster = (await probe.exists(`${stack.server.env.REDIS_KEY_PREFIX}s:{${hashSessionToken(token!)}}`)) === 1;
+  }
   probe.disconnect();
 
   const isRevived = (s: Sample) => {
