@@ -5,7 +5,7 @@
  * (SIGTERM one instance at a time) under steady load.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type https from "node:https";
+import https from "node:https";
 import { startNextServer, type NextServer } from "../support/next-server";
 import { PrivatePostgres } from "../support/private-postgres";
 import { PrivateRedis } from "../support/services";
@@ -112,7 +112,7 @@ describe.skipIf(!available)("topology: nginx (TLS) in front of two instances", (
     const load = runLoad({
       baseUrl: nginx.url,
       agent: nginx.agent(16),
-      retryConnectionResets: true,
+      retryConnectionResets: new https.Agent({ ca: nginx.ca, keepAlive: false }),
       connections: 16,
       durationMs: 280_000,
       maxRequests: 200_000,

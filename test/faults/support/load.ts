@@ -33,10 +33,11 @@ export interface LoadOptions {
   maxRequests: number;
   timeoutMs?: number;
   /**
-   * Send a request again, once, when its connection was reset before any answer (ECONNRESET), as browsers do
-   * for a kept-alive connection the server side closed (a proxy reloading its workers). Counted in `retried`.
+   * Send a request again, once, on a new connection made by this agent, when its kept-alive connection was
+   * reset before any answer (ECONNRESET), as browsers do when the server side closed it (a proxy reloading
+   * its workers). Counted in `retried`.
    */
-  retryConnectionResets?: boolean;
+  retryConnectionResets?: http.Agent;
   /** Keep-alive agent to use (an https.Agent for a TLS endpoint); default one http.Agent per run. */
   agent?: http.Agent;
   /** Ends the run early (e.g. once the fault script is done); durationMs stays the upper bound. */
@@ -66,7 +67,8 @@ export async function runLoad(options: LoadOptions): Promise<Sample[]> {
       let retried = false;
       for (let attempt = 0; attempt < 2; attempt++) {
         try {
-          const answer = await request(options.baseUrl, next.path, { cookie: next.cookie, agent, timeoutMs: options.timeoutMs ?? 15_000 });
+          const via = attempt === 0 ? agent : options.retryConnectionResets;
+          const answer = await request(options.baseUrl, next.path, { cookie: next.cookie, agent: via, timeoutMs: options.timeoutMs ?? 15_000 });
           status = answer.status;
           code = errorCode(answer.json);
           break;
