@@ -2,8 +2,9 @@
  * bench/validate.ts — the cached validator in-process, tier by tier, against the floors of what each tier
  * is built on. `npm run bench:validate` (BENCH_SCALE=0.05 for a quick run). See BENCHMARKS.md.
  *
- * Modes: Postgres only, Redis + Postgres, L1 + Redis + Postgres, Redis outage (a private redis-server is
- * SIGKILLed half-way), PGlite (in-memory, fewer iterations). Sessions are real rows in a scratch database,
+ * Modes: Postgres only, Postgres only with DB_PREPARE=false (direct, and through a private PgBouncer in
+ * transaction mode when the binary is installed), Redis + Postgres, L1 + Redis + Postgres, Redis outage (a
+ * private redis-server is SIGKILLed half-way), PGlite (in-memory, fewer iterations). Sessions are real rows in a scratch database,
  * created through the real runtime; accesses follow a Zipf law (s = 1.1). Each mode is measured interleaved
  * with the floor it is judged against.
  */
@@ -15,7 +16,7 @@ import { runBench } from "./lib/lifecycle";
 import { redisBytesPerSession, redisKeyExists } from "./lib/redis-memory";
 import { fmt, scaled, startResult, target, type Target } from "./lib/report";
 import { pct, printValidateTables, type ModeOutcome } from "./lib/validate-report";
-import { benchRuntime, insertUsers, mapLimit, openMigratedDatabase, privateRedis, redisReady, requireServices, scratchDatabase } from "./lib/services";
+import { benchRuntime, insertUsers, mapLimit, openMigratedDatabase, pgBouncerFor, privateRedis, redisReady, requireServices, scratchDatabase } from "./lib/services";
 import { ratio, summarize } from "./lib/stats";
 import { BLOCK, concurrentThroughput, countRedisLookups, summarizeWhere, TIER_L1, TIER_POSTGRES, TIER_REDIS, validationLoop } from "./lib/validation-loop";
 import { zipfSequence } from "./lib/zipf";
@@ -120,6 +121,16 @@ async function main(): Promise<void> {
   const modes: ModeOutcome[] = [];
   const pgWarm = warm.subarray(0, POSTGRES_WARMUP);
   modes.push(await runMode("postgres", pgRuntime, tokens, pgWarm, pgSequence, { comparatorName: "raw SELECT", comparator: floors.postgresSelect }));
+  // DB_PREPARE=false, judged against the prepared read of the same sessions interleaved: the price of
+  // re-planning the hot read on every call (direct), and of the pooler's extra hop on top (PgBouncer).
+  const preparedRead: Comparator = (i) => pgRuntime.sessions.validateSessionWithCache(tokens[pgSequence[i]!]);
+  const unprepared = await benchRuntime({ database: await openMigratedDatabase(databaseUrl, 10, { prepare: false }) });
+  modes.push(await runMode("postgres-unprepared", unprepared, tokens, pgWarm, pgSequence, { comparatorName: "prepared", comparator: preparedRead }));
+  const bouncer = await pgBouncerFor(databaseUrl);
+  if (bouncer) {
+    const pooled = await openMigratedDatabase(bouncer, 10, { prepare: false, migrationUrl: databaseUrl });
+    modes.push(await runMode("pgbouncer-unprepared", await benchRuntime({ database: pooled }), tokens, pgWarm, pgSequence, { comparatorName: "prepared direct", comparator: preparedRead }));
+  }
 
   const redisRuntime = await benchRuntime({ database: await openMigratedDatabase(databaseUrl), redisUrl: redis.url, keyPrefix: "bench-redis:" });
   await redisReady(redisRuntime);
@@ -169,6 +180,10 @@ async function main(): Promise<void> {
     check("L1-hit p99 ÷ Map+parse p99", "≤ 2×", judgedRatio(by.l1!), 2),
     target("  same, L1 hits right after an L1 hit (no I/O before)", "–", `${fmt(ratio(by.l1!.afterSameTier!.p99, by.l1!.comparator!.p99))}×`, null),
     check("Postgres-only p99 ÷ raw SELECT p99", "≤ 1.5×", judgedRatio(by.postgres!), 1.5),
+    target("DB_PREPARE=false p99 ÷ prepared p99 (direct)", "–", `${fmt(judgedRatio(by["postgres-unprepared"]!))}×`, null),
+    ...(by["pgbouncer-unprepared"]
+      ? [target("DB_PREPARE=false via PgBouncer p99 ÷ prepared direct p99", "–", `${fmt(judgedRatio(by["pgbouncer-unprepared"]))}×`, null)]
+      : []),
     target("cache hit rate (Redis mode)", "≥ 97%", pct(by.redis!.hitRate), by.redis!.hitRate >= 0.97),
     check("outage p99 ÷ Postgres-only p99", "≤ 1.5×", judgedRatio(by.outage!), 1.5),
     target("Redis bytes per cached session", "≤ 1024 B", `${fmt(memory.memoryUsageAvg, 0)} B`, memory.memoryUsageAvg <= 1024),

@@ -42,6 +42,10 @@ const envSchema = z.object({
   NODE_ENV: optionalString.transform((v) => (v === "production" || v === "test" ? v : "development")),
   DATA_DIR: optionalString.transform((v) => v ?? ".data"),
   DATABASE_URL: optionalString,
+  // Direct (unpooled) connection for migrations and their advisory lock; unset → DATABASE_URL.
+  DATABASE_MIGRATION_URL: optionalString,
+  // Named prepared statements; false behind a transaction-mode pooler that does not keep them (PgBouncer < 1.21, ...).
+  DB_PREPARE: bool(true),
   PGLITE_DIR: optionalString,
   DB_POOL_MAX: int(10, 1),
   DB_CONNECT_TIMEOUT_S: int(5, 1),
@@ -82,7 +86,14 @@ const envSchema = z.object({
 
   LOGIN_MAX_PER_IP_PER_MINUTE: int(30, 1),
   LOGIN_MAX_PER_ACCOUNT_PER_15MIN: int(10, 1),
-  TRUST_PROXY: bool(false),
+  // Trusted reverse-proxy hops in front of the app: a number, or true/false for 1/0.
+  TRUST_PROXY: optionalString.transform((v, ctx) => {
+    if (v === undefined || /^(0|false|no|off)$/i.test(v)) return 0;
+    if (/^(true|yes|on)$/i.test(v)) return 1;
+    if (/^\d{1,2}$/.test(v)) return Number(v);
+    ctx.addIssue({ code: "custom", message: `expected a number of trusted proxy hops (0-99) or true/false, got "${v}"` });
+    return z.NEVER;
+  }),
   APP_ORIGIN: optionalString,
   LOG_LEVEL: optionalString.pipe(z.enum(["debug", "info", "warn", "error", "silent"]).optional()).transform((v) => v ?? "info"),
 
@@ -125,6 +136,10 @@ export interface AppConfig {
   dataDir: string;
   database: {
     url?: string;
+    /** Direct connection for migrations (their advisory lock needs one session); unset → `url`. */
+    migrationUrl?: string;
+    /** Named prepared statements (false behind a transaction-mode pooler that drops them). */
+    prepare: boolean;
     pgliteDir: string;
     poolMax: number;
     connectTimeoutS: number;
@@ -148,7 +163,8 @@ export interface AppConfig {
   };
   impersonation: { ttlS: number; reauthWindowS: number; disclose: "name" | "role"; reasonMinLength: number };
   login: { maxPerIpPerMinute: number; maxPerAccountPer15Min: number };
-  trustProxy: boolean;
+  /** Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host entries are believed (0: none). */
+  trustProxy: number;
   appOrigin?: string;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
   /** When set, /api/metrics and /api/health/detailed require `Authorization: Bearer <token>`. */
@@ -317,6 +333,8 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     dataDir: e.DATA_DIR,
     database: {
       url: e.DATABASE_URL,
+      migrationUrl: e.DATABASE_MIGRATION_URL,
+      prepare: e.DB_PREPARE,
       pgliteDir: e.PGLITE_DIR ?? path.join(e.DATA_DIR, "pglite"),
       poolMax: e.DB_POOL_MAX,
       connectTimeoutS: e.DB_CONNECT_TIMEOUT_S,

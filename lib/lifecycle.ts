@@ -12,6 +12,8 @@
  * Redis and the Postgres pool are closed, and the process exits 0 (a clean, intended stop). A deadline
  * (SHUTDOWN_TIMEOUT_MS) bounds a drain that never ends; that path exits 1.
  */
+import { ConfigError } from "./config";
+import { DatabaseTopologyError } from "./db/pooler-probe";
 import type { Logger } from "./observability/logger";
 import { getRuntime, type Runtime } from "./runtime";
 
@@ -26,7 +28,7 @@ export function isShuttingDown(): boolean {
 }
 
 export async function startServerRuntime(): Promise<void> {
-  const runtime = await getRuntime();
+  const runtime = await getRuntime().catch((error: unknown) => exitOnSetupError(error));
   if (state.installed) return;
   state.installed = true;
   // Next registered its own handlers before instrumentation ran; none means NEXT_MANUAL_SIG_HANDLE is set
@@ -37,6 +39,19 @@ export async function startServerRuntime(): Promise<void> {
   }
   process.once("SIGTERM", () => beginDrain(runtime, "SIGTERM"));
   process.once("SIGINT", () => beginDrain(runtime, "SIGINT"));
+}
+
+/**
+ * A configuration that can never work (an invalid variable, DB_PREPARE=true behind a pooler that drops
+ * prepared statements) stops the process with its message: Next would otherwise keep the port open and
+ * never answer, and an orchestrator sees a crash with a reason instead of a hung instance.
+ */
+function exitOnSetupError(error: unknown): never {
+  if (error instanceof ConfigError || error instanceof DatabaseTopologyError) {
+    console.error(`startup: ${error.message}`);
+    process.exit(1);
+  }
+  throw error;
 }
 
 /** Closes Redis and the Postgres pool once; for custom servers that drain HTTP themselves. */

@@ -79,6 +79,8 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
     overrides.database ??
     (await openDatabase({
       url: config.database.url,
+      migrationUrl: config.database.migrationUrl,
+      prepare: config.database.prepare,
       pgliteDir: config.database.pgliteDir,
       poolMax: config.database.poolMax,
       connectTimeoutS: config.database.connectTimeoutS,

@@ -6,7 +6,12 @@ import { runScript } from "./run-script";
 
 await runScript(async () => {
   const config = getConfig();
-  const database = await openDatabase({ url: config.database.url, pgliteDir: config.database.pgliteDir });
+  // The direct connection when one is given: the advisory lock needs one server session (not a transaction pooler).
+  const database = await openDatabase({
+    url: config.database.migrationUrl ?? config.database.url,
+    prepare: config.database.prepare,
+    pgliteDir: config.database.pgliteDir,
+  });
   try {
     await migrateDatabase(database);
     console.log(`Migrations applied (${database.driver === "pglite" ? `PGlite at ${config.database.pgliteDir}` : "PostgreSQL"}).`);

@@ -3,7 +3,7 @@
  * private redis-servers, in-process runtimes built by the real composition root, and `next start` servers
  * built into .next-bench. Everything registers its cleanup (bench/lib/lifecycle.ts).
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { hashPassword } from "@/lib/auth/password";
@@ -15,6 +15,7 @@ import type { Database, Db } from "@/lib/db/types";
 import { createLogger } from "@/lib/observability/logger";
 import { createRuntime, type Runtime } from "@/lib/runtime";
 import { ensureBuilt, startNextServer, TEST_MFA_KEY, TEST_SERVER_SECRET, type NextServer } from "@/test/support/next-server";
+import { PrivatePgBouncer } from "@/test/topology/support/pgbouncer";
 import { createScratchDatabase, PrivateRedis, probePostgres, probeRedisServerBinary } from "@/test/support/services";
 import { defer } from "./lifecycle";
 
@@ -41,10 +42,22 @@ export async function privateRedis(): Promise<PrivateRedis> {
   return redis;
 }
 
-export async function openMigratedDatabase(url: string | null, poolMax = 10): Promise<Database> {
-  const database = await openDatabase({ url: url ?? undefined, pgliteDir: null, poolMax });
+export async function openMigratedDatabase(url: string | null, poolMax = 10, options: { prepare?: boolean; migrationUrl?: string } = {}): Promise<Database> {
+  const database = await openDatabase({ url: url ?? undefined, pgliteDir: null, poolMax, ...options });
   await migrateDatabase(database);
   return database;
+}
+
+/** A private PgBouncer (transaction mode) in front of `databaseUrl`'s server; null without the binary. */
+export async function pgBouncerFor(databaseUrl: string): Promise<string | null> {
+  if (spawnSync("pgbouncer", ["--version"], { stdio: "ignore" }).status !== 0) {
+    console.warn("bench: pgbouncer not installed, the PgBouncer mode is skipped");
+    return null;
+  }
+  const url = new URL(databaseUrl);
+  const bouncer = await PrivatePgBouncer.start(Number(url.port || 5432), { poolSize: 10 });
+  defer(() => bouncer.stop());
+  return bouncer.urlFor(url.pathname.slice(1));
 }
 
 /**

@@ -34,7 +34,7 @@ export function createRedisClient(config: RedisConfig, logger?: Logger, override
       redisOptions: { ...common },
     });
   } else if (config.mode === "sentinel") {
-    client = new Redis({ ...common, keyPrefix: config.keyPrefix, sentinels: config.sentinels!, name: config.sentinelName });
+    client = new Redis({ ...common, keyPrefix: config.keyPrefix, ...sentinelOptions(config) });
   } else {
     client = new Redis(config.url!, { ...common, keyPrefix: config.keyPrefix });
   }
@@ -48,6 +48,24 @@ export function createRedisClient(config: RedisConfig, logger?: Logger, override
     lastError = "";
   });
   return client;
+}
+
+/**
+ * Sentinel: follow the master through a failover. A killed master is a lost connection: the reconnect asks
+ * the sentinels again. A manual SENTINEL FAILOVER leaves the old master running as a replica, which answers
+ * writes with READONLY: reconnect then too (without resending, so the command fails fast and the caller
+ * falls back to Postgres). ioredis's `failoverDetector` is left off: with it, a client under load that was
+ * reconnecting when +switch-master arrived ended up closed for good in the topology suite.
+ */
+function sentinelOptions(config: RedisConfig): Partial<RedisOptions> {
+  return {
+    sentinels: config.sentinels!,
+    name: config.sentinelName,
+    role: "master",
+    reconnectOnError: (error) => (/^READONLY/.test(error.message) ? 1 : false),
+    sentinelRetryStrategy: (times) => reconnectDelayMs(times),
+    sentinelCommandTimeout: Math.max(config.connectTimeoutMs, 500),
+  };
 }
 
 /** A second connection for SUBSCRIBE (a subscribed connection cannot run other commands). */

@@ -7,11 +7,19 @@ import type { Logger } from "drizzle-orm/logger";
 import * as schema from "./schema";
 import { acquirePgliteLock } from "./pglite-lock";
 import { PoolGuard } from "./pool-guard";
+import { MigrationNeedsDirectConnectionError, PreparedStatementsUnsupportedError, probePooler } from "./pooler-probe";
 import type { Database, Db } from "./types";
 
 export interface DatabaseOptions {
   /** postgres:// URL; when absent the embedded PGlite is used. */
   url?: string;
+  /** Direct connection for `withAdvisoryLock` (migrations); default `url`. */
+  migrationUrl?: string;
+  /**
+   * Named prepared statements (default true). False for a transaction-mode pooler without prepared-statement
+   * support; with true, opening fails with PreparedStatementsUnsupportedError when such a pooler is detected.
+   */
+  prepare?: boolean;
   /** PGlite data folder; `null` for an in-memory database (tests). */
   pgliteDir?: string | null;
   poolMax?: number;
@@ -35,11 +43,20 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
   const { default: postgres } = await import("postgres");
   const { drizzle } = await import("drizzle-orm/postgres-js");
   const max = options.poolMax ?? 10;
+  const prepare = options.prepare ?? true;
+  // Refuse to start rather than fail requests at random: behind such a pooler every transaction that
+  // reuses a statement prepared on another server connection errors. An unreachable server proves
+  // nothing here; the pool connects lazily and readiness reports it.
+  const verdict = await probePooler(url, Math.min(options.connectTimeoutS ?? 5, 3)).catch(() => null);
+  if (prepare && verdict === "transaction-drops-prepared") {
+    throw new PreparedStatementsUnsupportedError();
+  }
   const statementTimeoutMs = options.statementTimeoutMs ?? 0;
   // Past the server-side statement timeout, a query still unanswered is stuck in the queue: cancel it.
   const guard = new PoolGuard({ deadlineMs: statementTimeoutMs > 0 ? statementTimeoutMs + 1000 : 30_000 });
   const raw = postgres(url, {
     max,
+    prepare,
     connect_timeout: options.connectTimeoutS ?? 5,
     idle_timeout: options.idleTimeoutS ?? 20,
     // Seconds between reconnect attempts: capped at 1 s (the default grows to 20 s), so the pool is back
@@ -78,7 +95,10 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
     async withAdvisoryLock(key, fn) {
       // A separate one-connection client: every statement (lock, migrations in their transaction, unlock)
       // runs on the same session, which a session-level advisory lock needs.
-      const single = postgres(url, { max: 1, connect_timeout: options.connectTimeoutS ?? 5, onnotice: () => {} });
+      // A session-level lock needs one server session: through a transaction pooler it could be taken on
+      // one server connection and released on another (held forever), so that case needs the direct URL.
+      if (!options.migrationUrl && verdict?.startsWith("transaction")) throw new MigrationNeedsDirectConnectionError();
+      const single = postgres(options.migrationUrl ?? url, { max: 1, prepare, connect_timeout: options.connectTimeoutS ?? 5, onnotice: () => {} });
       try {
         await single`select pg_advisory_lock(${key})`;
         try {
@@ -92,7 +112,7 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
     },
     queryArrays(text, params) {
       logger.count++;
-      return guard.guardQuery(raw.unsafe(text, params as never[], { prepare: true }).values()) as Promise<unknown[][]>;
+      return guard.guardQuery(raw.unsafe(text, params as never[], { prepare }).values()) as Promise<unknown[][]>;
     },
     async ping() {
       await guard.guardQuery(raw`select 1`);

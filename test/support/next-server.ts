@@ -82,8 +82,11 @@ export interface NextServer {
   /** Everything the server printed so far. */
   output(): string;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
-  /** Stops and starts again with the same env (and the same data folder), optionally changing some env. */
-  restart(envChanges?: Record<string, string | undefined>): Promise<void>;
+  /**
+   * Stops and starts again with the same env (and the same data folder), optionally changing some env;
+   * `whileStopped` runs between the two (a deploy script taking the instance out of its load balancer).
+   */
+  restart(envChanges?: Record<string, string | undefined>, whileStopped?: () => Promise<void>): Promise<void>;
 }
 
 export interface StartOptions {
@@ -156,7 +159,8 @@ export async function startNextServer(options: StartOptions): Promise<NextServer
     return code;
   };
   if (options.fixtures) {
-    await seedFixtures({ url: env.DATABASE_URL, pgliteDir: env.PGLITE_DIR ?? path.join(env.DATA_DIR ?? dataDir, "pglite") }, options.fixtures);
+    // Migrations want a direct connection (a transaction pooler cannot hold their advisory lock).
+    await seedFixtures({ url: env.DATABASE_MIGRATION_URL ?? env.DATABASE_URL, pgliteDir: env.PGLITE_DIR ?? path.join(env.DATA_DIR ?? dataDir, "pglite") }, options.fixtures);
   }
   await spawnServer();
   return {
@@ -175,8 +179,9 @@ export async function startNextServer(options: StartOptions): Promise<NextServer
       rmSync(dataDir, { recursive: true, force: true });
       return code;
     },
-    async restart(envChanges = {}) {
+    async restart(envChanges = {}, whileStopped) {
       await stop();
+      await whileStopped?.();
       env = Object.fromEntries(Object.entries({ ...env, ...envChanges }).filter((e): e is [string, string] => typeof e[1] === "string"));
       await spawnServer();
     },

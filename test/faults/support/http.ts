@@ -3,6 +3,7 @@
  * two-core machine that also runs the server, Postgres and Redis, and every request has a hard deadline.
  */
 import http from "node:http";
+import https from "node:https";
 
 export interface HttpAnswer {
   status: number;
@@ -33,7 +34,8 @@ export function request(baseUrl: string, path: string, options: RequestOptions =
   const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
   const timeoutMs = options.timeoutMs ?? 15_000;
   return new Promise((resolve, reject) => {
-    const req = http.request(
+    // https for a TLS-terminating proxy in front (the agent then carries the CA to trust).
+    const req = (url.protocol === "https:" ? https : http).request(
       url,
       {
         method: options.method ?? "GET",

@@ -22,6 +22,8 @@ export interface Sample {
   /** HTTP status, 0 for a connection error, -1 for a timeout (a hang). */
   status: number;
   code?: string;
+  /** Sent twice (retryConnectionResets): the first attempt's connection was reset. */
+  retried?: boolean;
 }
 
 export interface LoadOptions {
@@ -30,6 +32,14 @@ export interface LoadOptions {
   durationMs: number;
   maxRequests: number;
   timeoutMs?: number;
+  /**
+   * Send a request again, once, on a new connection made by this agent, when its kept-alive connection was
+   * reset before any answer (ECONNRESET), as browsers do when the server side closed it (a proxy reloading
+   * its workers). Counted in `retried`.
+   */
+  retryConnectionResets?: http.Agent;
+  /** Keep-alive agent to use (an https.Agent for a TLS endpoint); default one http.Agent per run. */
+  agent?: http.Agent;
   /** Ends the run early (e.g. once the fault script is done); durationMs stays the upper bound. */
   shouldStop?: () => boolean;
   /** The next request for a worker, or null to idle a moment (e.g. nothing left to probe). */
@@ -37,7 +47,7 @@ export interface LoadOptions {
 }
 
 export async function runLoad(options: LoadOptions): Promise<Sample[]> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: options.connections });
+  const agent = options.agent ?? new http.Agent({ keepAlive: true, maxSockets: options.connections });
   const samples: Sample[] = [];
   const deadline = Date.now() + options.durationMs;
   let budget = options.maxRequests;
@@ -52,17 +62,24 @@ export async function runLoad(options: LoadOptions): Promise<Sample[]> {
       budget--;
       const startedAt = Date.now();
       const t0 = performance.now();
-      let status: number;
+      let status = 0;
       let code: string | undefined;
-      try {
-        const answer = await request(options.baseUrl, next.path, { cookie: next.cookie, agent, timeoutMs: options.timeoutMs ?? 15_000 });
-        status = answer.status;
-        code = errorCode(answer.json);
-      } catch (error) {
-        status = error instanceof RequestTimeout ? -1 : 0;
-        code = (error as { code?: string }).code ?? (error as Error).message;
+      let retried = false;
+      for (let attempt = 0; attempt < 2; attempt++) {
+        try {
+          const via = attempt === 0 ? agent : options.retryConnectionResets;
+          const answer = await request(options.baseUrl, next.path, { cookie: next.cookie, agent: via, timeoutMs: options.timeoutMs ?? 15_000 });
+          status = answer.status;
+          code = errorCode(answer.json);
+          break;
+        } catch (error) {
+          status = error instanceof RequestTimeout ? -1 : 0;
+          code = (error as { code?: string }).code ?? (error as Error).message;
+          if (!(options.retryConnectionResets && attempt === 0 && code === "ECONNRESET")) break;
+          retried = true;
+        }
       }
-      samples.push({ tag: next.tag, startedAt, finishedAt: Date.now(), latencyMs: performance.now() - t0, status, code });
+      samples.push({ tag: next.tag, startedAt, finishedAt: Date.now(), latencyMs: performance.now() - t0, status, code, ...(retried ? { retried } : {}) });
     }
   };
   try {
