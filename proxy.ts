@@ -46,11 +46,14 @@ export const config = {
     "/admin/:path*",
     // For the guards only: the login form (a cross-site post would sign the victim in as the attacker),
     // URLs with a percent sign (undecodable escapes), server-action calls from script, multipart posts to
-    // any page (a malformed one is a 500 in Next), and /api paths (methods Next does not route).
+    // any page (a malformed one is a 500 in Next), and bodiless /api requests (methods Next does not route).
+    // /api requests with a body stay out: Next reads a matched request's whole body before the proxy runs,
+    // so a Content-Length larger than what is sent would hang there instead of getting the route's 413.
     "/login",
     "/:path(.*%.*)",
     { source: "/:path*", has: [{ type: "header", key: "next-action" }] },
     { source: "/:path*", has: [{ type: "header", key: "content-type", value: ".*[Mm][Uu][Ll][Tt][Ii][Pp][Aa][Rr][Tt].*" }] },
-    "/api/:path*",
+    { source: "/api/:path*", missing: [{ type: "header", key: "content-length" }, { type: "header", key: "transfer-encoding" }] },
+    { source: "/api/:path*", has: [{ type: "header", key: "content-length", value: "0" }], missing: [{ type: "header", key: "transfer-encoding" }] },
   ],
 };

@@ -13,6 +13,7 @@ export const ERRORS = {
   INVALID_JSON: { status: 400, message: "The request body is not valid JSON." },
   INVALID_INPUT: { status: 400, message: "The request is not valid." },
   PAYLOAD_TOO_LARGE: { status: 413, message: "The request body is too large." },
+  LENGTH_REQUIRED: { status: 411, message: "Send the body with a Content-Length." },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: "Send JSON (Content-Type: application/json)." },
   SERVICE_UNAVAILABLE: { status: 503, message: "The service is temporarily unavailable. Try again shortly." },
   INTERNAL: { status: 500, message: "Something went wrong. Try again." },

@@ -73,12 +73,16 @@ const PAGE_FORM_MAX_BYTES = 1024 * 1024;
 /**
  * A multipart post to a page is read by Next as a server action without JavaScript; a body it cannot parse
  * (no boundary, garbage, over the size limit) ends in "500 Internal Server Error" whether or not the page
- * has actions. Checked here on a copy of the body: 413 over the limit, 400 when it is not multipart at all.
+ * has actions. Checked here on a copy of the body: 411 without a length, 413 over the limit, 400 when it is not
+ * multipart at all.
  */
 export async function refuseMalformedPageForm(request: Request & GuardedRequest): Promise<Response | null> {
   const type = request.headers.get("content-type") ?? "";
   if (!isPageWrite(request) || !/^\s*multipart\//i.test(type)) return null;
-  if (Number(request.headers.get("content-length") ?? "0") > PAGE_FORM_MAX_BYTES) return errorResponse("PAYLOAD_TOO_LARGE");
+  // Browsers always send a form's length; a chunked one would have to be read to the end to be sized.
+  const declared = request.headers.get("content-length");
+  if (declared === null) return errorResponse("LENGTH_REQUIRED");
+  if (Number(declared) > PAGE_FORM_MAX_BYTES) return errorResponse("PAYLOAD_TOO_LARGE");
   let bytes: Uint8Array;
   try {
     bytes = await readBoundedBytes(request.clone(), PAGE_FORM_MAX_BYTES);
