@@ -46,6 +46,8 @@ export async function hasSecondFactor(db: Db, userId: string): Promise<boolean> 
  * audited; a recovery code that works is spent and audited.
  */
 async function verifyFactor(deps: MfaDeps, userId: string, method: MfaMethod, code: string, metadata: SessionMetadata): Promise<Result<MfaMethod>> {
+  // No factor to check against is not a guess: nothing to throttle or audit.
+  if (!(await hasConfirmedTotp(deps.db, userId))) return fail("MFA_NOT_ENROLLED");
   const retryAfter = await deps.throttle.retryAfter(userId);
   if (retryAfter > 0) {
     await audit(deps, "mfa.failed", userId, userId, metadata, { method, cause: "throttled" });
@@ -55,6 +57,7 @@ async function verifyFactor(deps: MfaDeps, userId: string, method: MfaMethod, co
   let outcome: "ok" | "wrong" | "replayed" | "not_enrolled";
   if (method === "totp") outcome = await checkTotpCode(deps.db, deps.box, userId, code, now);
   else outcome = (await spendRecoveryCode(deps.db, userId, code, new Date(now))) ? "ok" : "wrong";
+  if (outcome === "not_enrolled") return fail("MFA_NOT_ENROLLED");
   if (outcome === "ok") {
     if (method === "recovery") await audit(deps, "mfa.recovery_used", userId, userId, metadata, { remaining: await remainingRecoveryCodes(deps.db, userId) });
     return ok(method);
