@@ -47,7 +47,8 @@ export function generateRequestCases(options: { routes: DiscoveredRoute[]; pages
     }
     for (const path of UNKNOWN_API_PATHS) {
       for (const method of [...METHODS, ...UNROUTED_METHODS]) {
-        const write = !["GET", "HEAD", "OPTIONS"].includes(method);
+        // Unrouted methods go without a body: with one, the proxy leaves the request to Next (SECURITY.md).
+        const write = ["POST", "PUT", "PATCH", "DELETE"].includes(method);
         cases.push({ ...base, category: "unknown-api", label: `${method} ${path}`, method, path, headers: { ...sameOrigin, ...(write ? { "content-type": "application/json" } : {}) }, ...(write ? { body: "{}" } : {}) });
       }
     }
