@@ -6,7 +6,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { Secret, TOTP } from "otpauth";
 import { SAMPLE_PASSWORD } from "./support/constants";
-import { signIn, snap, whoAmI } from "./support/flows";
+import { errorAlert, signIn, snap, whoAmI } from "./support/flows";
 
 // Fixture user 17 of the sample shape: support staff, active, used by no other spec.
 const agent = { email: "niklaus.lovelace.17@example.com", name: "Niklaus Lovelace" };
@@ -47,7 +47,7 @@ test("enrol TOTP, then sign in with password and code; a recovery code works onc
 
   await page.getByLabel("Code from the app").fill("000000" === codeFor(secret) ? "111111" : "000000");
   await page.getByRole("button", { name: "Turn on two-step verification" }).click();
-  await expect(page.getByRole("alert")).toContainText("not correct");
+  await expect(errorAlert(page)).toContainText("not correct");
 
   await page.getByLabel("Code from the app").fill(await freshCode(secret, used));
   await page.getByRole("button", { name: "Turn on two-step verification" }).click();
@@ -84,7 +84,7 @@ test("enrol TOTP, then sign in with password and code; a recovery code works onc
       await expect(page).not.toHaveURL(/\/login/);
       await signOut(page);
     } else {
-      await expect(page.getByRole("alert")).toContainText("not correct");
+      await expect(errorAlert(page)).toContainText("not correct");
     }
   }
 });
