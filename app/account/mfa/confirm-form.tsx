@@ -7,8 +7,12 @@ import { ui } from "../../_components/styles";
 import { SubmitButton } from "../../_components/submit-button";
 import { confirmTotpAction, type ConfirmTotpState } from "../mfa-actions";
 
-/** The first code confirms the app; the answer shows the recovery codes, once. */
-export function ConfirmTotpForm() {
+/**
+ * The enrolment page's body: the pending secret with the confirmation form, or (nothing pending) the way to
+ * start. It holds the confirmation's answer itself, so the recovery codes stay on screen after the action:
+ * the page re-renders without a pending secret then, and a form inside that branch would lose them.
+ */
+export function TotpEnrolmentPanel({ pending, idle }: { pending: React.ReactNode | null; idle: React.ReactNode }) {
   const [state, formAction] = useActionState<ConfirmTotpState, FormData>(confirmTotpAction, {});
   if (state.recoveryCodes) {
     return (
@@ -33,8 +37,11 @@ export function ConfirmTotpForm() {
       </div>
     );
   }
+  if (!pending) return idle;
   return (
-    <form action={formAction} className="space-y-4">
+    <div className={`${ui.card} space-y-5 px-5 py-5`}>
+      {pending}
+      <form action={formAction} className="space-y-4">
       {state.error ? (
         <ErrorMessage id="confirm-error" code={state.error.code}>
           {state.error.message}
@@ -57,6 +64,7 @@ export function ConfirmTotpForm() {
         />
       </div>
       <SubmitButton>Turn on two-step verification</SubmitButton>
-    </form>
+      </form>
+    </div>
   );
 }

@@ -5,7 +5,7 @@ import { requireUser } from "@/lib/next/session";
 import { getRuntime } from "@/lib/runtime";
 import { InfoMessage } from "../../_components/messages";
 import { ui } from "../../_components/styles";
-import { ConfirmTotpForm } from "./confirm-form";
+import { TotpEnrolmentPanel } from "./confirm-form";
 import { startTotpAction } from "../mfa-actions";
 import { SubmitButton } from "../../_components/submit-button";
 import { firstParam } from "../../_lib/params";
@@ -28,8 +28,10 @@ export default async function EnrolTotpPage({ searchParams }: { searchParams: Pr
           {ERRORS.MFA_ENROLMENT_REQUIRED.message}
         </InfoMessage>
       ) : null}
-      {view ? (
-        <div className={`${ui.card} space-y-5 px-5 py-5`}>
+      <TotpEnrolmentPanel
+        pending={
+          view ? (
+        <>
           <ol className="list-decimal space-y-2 pl-5 text-sm text-slate-700">
             <li>Scan the QR code with an authenticator app, or type the key below into it.</li>
             <li>Enter the six-digit code the app shows.</li>
@@ -50,9 +52,10 @@ export default async function EnrolTotpPage({ searchParams }: { searchParams: Pr
               {view.secret}
             </p>
           </div>
-          <ConfirmTotpForm />
-        </div>
-      ) : (
+        </>
+          ) : null
+        }
+        idle={
         <div className={`${ui.card} space-y-4 px-5 py-5 text-sm text-slate-700`}>
           <p>An authenticator app on your phone gives a new six-digit code every 30 seconds; you enter it after your password.</p>
           {session.impersonation ? (
@@ -68,7 +71,8 @@ export default async function EnrolTotpPage({ searchParams }: { searchParams: Pr
             </Link>
           </p>
         </div>
-      )}
+        }
+      />
     </div>
   );
 }
