@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { login } from "@/lib/auth/login";
 import { createLoginThrottle } from "@/lib/auth/rate-limit";
 import { createLoginChallenge } from "@/lib/auth/mfa/challenges";
-import { beginTotpEnrolment, completeSignIn, confirmTotpEnrolment, disableSecondFactor, resetSecondFactors, secondFactorMethods, stepUpWithFactor } from "@/lib/auth/mfa/service";
+import { startTotpEnrolment, completeSignIn, confirmTotpEnrolment, disableSecondFactor, resetSecondFactors, secondFactorMethods, stepUpWithFactor } from "@/lib/auth/mfa/service";
 import { createTotpSecretBox, totpCodeAt } from "@/lib/auth/mfa/totp";
 import { auditEvents, mfaTotp } from "@/lib/db/schema";
 import type { SessionContext } from "@/lib/session/types";
@@ -28,7 +28,7 @@ async function sessionOf(rt: TestRuntime, token: string): Promise<SessionContext
 async function enrolledAdmin(rt: TestRuntime) {
   const admin = await createUser(rt.db, { role: "admin" });
   const first = await rt.sessions.createSession(admin.id, metadata);
-  const enrolment = await beginTotpEnrolment(rt.mfa, await sessionOf(rt, first.token));
+  const enrolment = await startTotpEnrolment(rt.mfa, await sessionOf(rt, first.token));
   if (!enrolment.ok) throw new Error(enrolment.code);
   const secret = enrolment.value.secret;
   const confirmed = await confirmTotpEnrolment(rt.mfa, await sessionOf(rt, first.token), totpCodeAt(secret, rt.clock()), metadata);
@@ -50,7 +50,7 @@ describe(`second factors (${backend})`, () => {
   it("stores the TOTP secret sealed, never in the clear, and shows it for manual entry with a QR code", async () => {
     const user = await createUser(rt.db);
     const { token } = await rt.sessions.createSession(user.id, metadata);
-    const enrolment = await beginTotpEnrolment(rt.mfa, await sessionOf(rt, token));
+    const enrolment = await startTotpEnrolment(rt.mfa, await sessionOf(rt, token));
     expect(enrolment.ok).toBe(true);
     if (!enrolment.ok) return;
     expect(enrolment.value.secret).toMatch(/^[A-Z2-7]{32}$/);
@@ -75,7 +75,7 @@ describe(`second factors (${backend})`, () => {
     const user = await createUser(rt.db, { role: "support" });
     const other = await rt.sessions.createSession(user.id, metadata);
     const here = await rt.sessions.createSession(user.id, metadata);
-    const enrolment = await beginTotpEnrolment(rt.mfa, await sessionOf(rt, here.token));
+    const enrolment = await startTotpEnrolment(rt.mfa, await sessionOf(rt, here.token));
     if (!enrolment.ok) throw new Error(enrolment.code);
     const wrongCode = String((Number(totpCodeAt(enrolment.value.secret, rt.clock())) + 1) % 1_000_000).padStart(6, "0");
     expect(await confirmTotpEnrolment(rt.mfa, await sessionOf(rt, here.token), wrongCode, metadata)).toMatchObject({ ok: false, code: "MFA_CODE_INVALID" });

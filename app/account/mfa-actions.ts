@@ -2,7 +2,7 @@
 
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { beginTotpEnrolment, confirmTotpEnrolment, disableSecondFactor, MFA_METHODS } from "@/lib/auth/mfa/service";
+import { startTotpEnrolment, confirmTotpEnrolment, disableSecondFactor, MFA_METHODS } from "@/lib/auth/mfa/service";
 import { writeSessionCookie } from "@/lib/next/cookies";
 import { requireActionSession } from "../_lib/action-session";
 import { formDataOf } from "../_lib/form-data";
@@ -13,7 +13,7 @@ const ENROL_PAGE = "/account/mfa";
 /** A new secret for the authenticator app, then the page that shows it. */
 export async function startTotpAction(): Promise<void> {
   const { runtime, session } = await requireActionSession(ENROL_PAGE);
-  const result = await beginTotpEnrolment(runtime.mfa, session);
+  const result = await startTotpEnrolment(runtime.mfa, session);
   if (!result.ok) redirect(await flashRedirectPath("/account", { error: result.code }));
   redirect(ENROL_PAGE);
 }

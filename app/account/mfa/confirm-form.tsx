@@ -42,28 +42,28 @@ export function TotpEnrolmentPanel({ pending, idle }: { pending: React.ReactNode
     <div className={`${ui.card} space-y-5 px-5 py-5`}>
       {pending}
       <form action={formAction} className="space-y-4">
-      {state.error ? (
-        <ErrorMessage id="confirm-error" code={state.error.code}>
-          {state.error.message}
-        </ErrorMessage>
-      ) : null}
-      <div>
-        <label htmlFor="code" className={ui.label}>
-          Code from the app
-        </label>
-        <input
-          id="code"
-          name="code"
-          required
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          pattern="[0-9 ]{6,7}"
-          maxLength={64}
-          aria-describedby={state.error ? "confirm-error" : undefined}
-          className={`${ui.input} mt-1.5 font-mono tracking-widest`}
-        />
-      </div>
-      <SubmitButton>Turn on two-step verification</SubmitButton>
+        {state.error ? (
+          <ErrorMessage id="confirm-error" code={state.error.code}>
+            {state.error.message}
+          </ErrorMessage>
+        ) : null}
+        <div>
+          <label htmlFor="code" className={ui.label}>
+            Code from the app
+          </label>
+          <input
+            id="code"
+            name="code"
+            required
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            pattern="[0-9 ]{6,7}"
+            maxLength={64}
+            aria-describedby={state.error ? "confirm-error" : undefined}
+            className={`${ui.input} mt-1.5 font-mono tracking-widest`}
+          />
+        </div>
+        <SubmitButton>Turn on two-step verification</SubmitButton>
       </form>
     </div>
   );

@@ -13,7 +13,7 @@ import type { FactorThrottle } from "../rate-limit";
 import { consumeLoginChallenge, findLoginChallenge, recordChallengeFailure } from "./challenges";
 import { mfaRequirement, type StaffMfaPolicy } from "./policy";
 import { remainingRecoveryCodes, removeRecoveryCodes, replaceRecoveryCodes, spendRecoveryCode } from "./recovery-codes";
-import { checkTotpCode, hasConfirmedTotp, removeTotp, startTotpEnrolment, type TotpEnrolment, type TotpSecretBox } from "./totp";
+import { checkTotpCode, hasConfirmedTotp, removeTotp, createPendingTotp, type TotpEnrolment, type TotpSecretBox } from "./totp";
 
 export const MFA_METHODS = ["totp", "recovery"] as const;
 export type MfaMethod = (typeof MFA_METHODS)[number];
@@ -103,11 +103,11 @@ export async function stepUpWithFactor(deps: MfaDeps, session: SessionContext, i
   return ok(undefined);
 }
 
-export async function beginTotpEnrolment(deps: MfaDeps, session: SessionContext): Promise<Result<TotpEnrolment>> {
+export async function startTotpEnrolment(deps: MfaDeps, session: SessionContext): Promise<Result<TotpEnrolment>> {
   const refused = refuseWhileImpersonating(session);
   if (refused) return refused;
   if (mfaRequirement(session.user.role, deps.policy) === "off") return fail("MFA_DISABLED");
-  const enrolment = await startTotpEnrolment(deps.db, deps.box, session.user, deps.issuer);
+  const enrolment = await createPendingTotp(deps.db, deps.box, session.user, deps.issuer);
   return enrolment ? ok(enrolment) : fail("MFA_ALREADY_ENROLLED");
 }
 

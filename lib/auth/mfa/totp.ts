@@ -81,7 +81,7 @@ function qrPath(uri: string): { size: number; path: string } {
 }
 
 /** A new, unconfirmed secret replacing any unconfirmed one; refused (null) while a confirmed one exists. */
-export async function startTotpEnrolment(db: Db, box: TotpSecretBox, user: { id: string; email: string }, issuer: string): Promise<TotpEnrolment | null> {
+export async function createPendingTotp(db: Db, box: TotpSecretBox, user: { id: string; email: string }, issuer: string): Promise<TotpEnrolment | null> {
   const [existing] = await db.select({ confirmedAt: mfaTotp.confirmedAt }).from(mfaTotp).where(eq(mfaTotp.userId, user.id));
   if (existing?.confirmedAt) return null;
   const secret = new Secret({ size: 20 }).base32;

@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { beginTotpEnrolment, disableSecondFactor } from "@/lib/auth/mfa/service";
+import { startTotpEnrolment, disableSecondFactor } from "@/lib/auth/mfa/service";
 import { apiHandler, assertSameOrigin, jsonError, metadataOf, methodNotAllowed, readJson, requireApiSession, resultResponse } from "@/lib/next/api";
 import { writeSessionCookie } from "@/lib/next/cookies";
 import { FactorAnswer } from "../schemas";
@@ -10,7 +10,7 @@ const ROUTE = "/api/auth/mfa/totp";
 export const POST = apiHandler(ROUTE, async (ctx) => {
   assertSameOrigin(ctx.request);
   const session = await requireApiSession(ctx);
-  return resultResponse(await beginTotpEnrolment(ctx.runtime.mfa, session));
+  return resultResponse(await startTotpEnrolment(ctx.runtime.mfa, session));
 });
 
 /** Turns the authenticator off; needs a fresh code (or recovery code). Other sessions end; this one is renewed. */
