@@ -46,8 +46,9 @@ export async function hasSecondFactor(db: Db, userId: string): Promise<boolean> 
  * audited; a recovery code that works is spent and audited.
  */
 async function verifyFactor(deps: MfaDeps, userId: string, method: MfaMethod, code: string, metadata: SessionMetadata): Promise<Result<MfaMethod>> {
-  // No factor to check against is not a guess: nothing to throttle or audit.
-  if (!(await hasConfirmedTotp(deps.db, userId))) return fail("MFA_NOT_ENROLLED");
+  // No factor to check against is not a guess: nothing to throttle or audit. A TOTP check finds that out in its
+  // own read; recovery codes outlive nothing but the factor they belong to, so ask for it first.
+  if (method === "recovery" && !(await hasConfirmedTotp(deps.db, userId))) return fail("MFA_NOT_ENROLLED");
   const retryAfter = await deps.throttle.retryAfter(userId);
   if (retryAfter > 0) {
     await audit(deps, "mfa.failed", userId, userId, metadata, { method, cause: "throttled" });
