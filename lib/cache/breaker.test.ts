@@ -63,6 +63,37 @@ describe("CircuitBreaker", () => {
     expect(transitions).toEqual(["open"]);
   });
 
+  it("counts a burst of failures at one instant as one failure when failures must be spaced", () => {
+    const clock = manualClock(0);
+    const breaker = new CircuitBreaker({ failureThreshold: THRESHOLD, cooldownMs: COOLDOWN_MS, failureSpacingMs: 50, clock, probe: async () => {} });
+    failTimes(breaker, THRESHOLD * 10);
+    clock.advance(49);
+    failTimes(breaker, THRESHOLD * 10);
+    expect(breaker.current).toBe("closed");
+  });
+
+  it("opens on spaced failures that keep coming, one spacing apart", () => {
+    const clock = manualClock(0);
+    const breaker = new CircuitBreaker({ failureThreshold: THRESHOLD, cooldownMs: COOLDOWN_MS, failureSpacingMs: 50, clock, probe: async () => {} });
+    for (let i = 0; i < THRESHOLD; i++) {
+      failTimes(breaker, 5);
+      clock.advance(50);
+    }
+    expect(breaker.current).toBe("open");
+  });
+
+  it("starts counting spaced failures afresh after a success", () => {
+    const clock = manualClock(0);
+    const breaker = new CircuitBreaker({ failureThreshold: THRESHOLD, cooldownMs: COOLDOWN_MS, failureSpacingMs: 50, clock, probe: async () => {} });
+    for (let i = 0; i < THRESHOLD - 1; i++) {
+      breaker.recordFailure();
+      clock.advance(50);
+    }
+    breaker.recordSuccess();
+    breaker.recordFailure();
+    expect(breaker.current).toBe("closed");
+  });
+
   it("stays closed one failure short of the threshold", () => {
     const { breaker } = setup();
     failTimes(breaker, THRESHOLD - 1);

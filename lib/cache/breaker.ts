@@ -11,6 +11,13 @@ export type BreakerState = "closed" | "open" | "half-open";
 export interface BreakerOptions {
   failureThreshold: number;
   cooldownMs: number;
+  /**
+   * Failures closer together than this count as one. Command timers that fire in the same burst after the
+   * process's own event loop stalled (GC, a CPU-bound request) are one observation of that stall, not
+   * `failureThreshold` observations of Redis; a Redis that is really down keeps failing after the burst.
+   * @default 0 (every failure counts)
+   */
+  failureSpacingMs?: number;
   clock: Clock;
   /** Must throw unless Redis is reachable and clean (outbox replayed). */
   probe: () => Promise<void>;
@@ -20,6 +27,7 @@ export interface BreakerOptions {
 export class CircuitBreaker {
   private state: BreakerState = "closed";
   private consecutiveFailures = 0;
+  private lastFailureAt = -Infinity;
   private openedAt = 0;
   private cooldownMs: number;
   private probing: Promise<void> | null = null;
@@ -46,9 +54,13 @@ export class CircuitBreaker {
 
   recordSuccess(): void {
     this.consecutiveFailures = 0;
+    this.lastFailureAt = -Infinity;
   }
 
   recordFailure(): void {
+    const now = this.options.clock();
+    if (now - this.lastFailureAt < (this.options.failureSpacingMs ?? 0)) return;
+    this.lastFailureAt = now;
     this.consecutiveFailures++;
     if (this.state === "closed" && this.consecutiveFailures >= this.options.failureThreshold) this.open();
   }

@@ -42,6 +42,8 @@ export class RedisTrust {
     this.breaker = new CircuitBreaker({
       failureThreshold: config.breakerFailures,
       cooldownMs: config.breakerCooldownMs,
+      // One command timeout apart: timeouts closer than that fired together, after a stall of this process.
+      failureSpacingMs: config.commandTimeoutMs,
       // Real time, not the injected clock: Redis recovers in wall-clock time even when tests freeze session time.
       clock: Date.now,
       probe: () => this.probe(),
