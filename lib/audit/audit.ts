@@ -5,31 +5,8 @@ import { auditEvents, users } from "../db/schema";
 import type { Db } from "../db/types";
 import { userIdsMatching } from "../users/users";
 
-export const AUDIT_ACTIONS = [
-  "auth.login",
-  "auth.login_failed",
-  "auth.logout",
-  "auth.password_change",
-  "auth.password_set",
-  "impersonation.start",
-  "impersonation.stop",
-  "impersonation.expire",
-  "impersonation.denied",
-  "impersonation.force_end",
-  "mfa.enrol",
-  "mfa.disable",
-  "mfa.failed",
-  "mfa.recovery_used",
-  "mfa.reset",
-  "session.revoke",
-  "session.revoke_all",
-  "session.revoke_others",
-  "user.create",
-  "user.role",
-  "user.ban",
-  "user.unban",
-] as const;
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+export { AUDIT_ACTIONS, IMPERSONATION_END_CAUSES, type AuditAction, type ImpersonationEndCause } from "./actions";
+import type { AuditAction } from "./actions";
 
 export interface AuditEventInput {
   action: AuditAction;
