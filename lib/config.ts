@@ -106,6 +106,7 @@ const envSchema = z.object({
   // -1 stands for "unset": the default depends on NODE_ENV (see loadConfig).
   SEED_SAMPLE_USERS: int(-1, 0),
   ADMIN_SETUP_TTL: int(3600, 60),
+  INVITE_TTL: int(259_200, 300),
 
   STAFF_MFA: optionalString.pipe(z.enum(["required", "optional", "off"]).optional()),
   MFA_ENCRYPTION_KEY: optionalString,
@@ -163,6 +164,8 @@ export interface AppConfig {
   };
   impersonation: { ttlS: number; reauthWindowS: number; disclose: "name" | "role"; reasonMinLength: number };
   login: { maxPerIpPerMinute: number; maxPerAccountPer15Min: number };
+  /** Lifetime of an invitation link, seconds. */
+  inviteTtlS: number;
   /** Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host entries are believed (0: none). */
   trustProxy: number;
   appOrigin?: string;
@@ -363,6 +366,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     },
     login: { maxPerIpPerMinute: e.LOGIN_MAX_PER_IP_PER_MINUTE, maxPerAccountPer15Min: e.LOGIN_MAX_PER_ACCOUNT_PER_15MIN },
     trustProxy: e.TRUST_PROXY,
+    inviteTtlS: e.INVITE_TTL,
     appOrigin: e.APP_ORIGIN,
     logLevel: e.LOG_LEVEL,
     metricsToken: e.METRICS_TOKEN,

@@ -117,7 +117,7 @@ export const auditEvents = pgTable(
 );
 export type AuditEventRow = typeof auditEvents.$inferSelect;
 
-export const ACCOUNT_TOKEN_PURPOSES = ["setup"] as const;
+export const ACCOUNT_TOKEN_PURPOSES = ["setup", "invite"] as const;
 export type AccountTokenPurpose = (typeof ACCOUNT_TOKEN_PURPOSES)[number];
 
 /**
