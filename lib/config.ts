@@ -25,14 +25,16 @@ const int = (fallback: number, min = 0) =>
     return n;
   });
 
-const bool = (fallback: boolean) =>
-  optionalString.transform((v, ctx) => {
-    if (v === undefined) return fallback;
-    if (/^(1|true|yes|on)$/i.test(v)) return true;
-    if (/^(0|false|no|off)$/i.test(v)) return false;
-    ctx.addIssue({ code: "custom", message: `expected true or false, got "${v}"` });
-    return z.NEVER;
-  });
+/** A boolean whose default depends on other settings: unset stays undefined. */
+const optionalBool = optionalString.transform((v, ctx) => {
+  if (v === undefined) return undefined;
+  if (/^(1|true|yes|on)$/i.test(v)) return true;
+  if (/^(0|false|no|off)$/i.test(v)) return false;
+  ctx.addIssue({ code: "custom", message: `expected true or false, got "${v}"` });
+  return z.NEVER;
+});
+
+const bool = (fallback: boolean) => optionalBool.transform((v) => v ?? fallback);
 
 const MIN_SECRET_LENGTH = 32;
 /** Sample users seeded outside production when SEED_SAMPLE_USERS is unset. */
@@ -95,6 +97,8 @@ const envSchema = z.object({
   MAIL_RETRY_BASE_MS: int(5000, 10),
   MAIL_RETRY_MAX_MS: int(3_600_000, 10),
   MAIL_SEND_TIMEOUT_MS: int(15_000, 100),
+  // The development mailbox page (/dev/mailbox); unset → on outside production, off in production.
+  DEV_MAILBOX: optionalBool,
 
   LOGIN_MAX_PER_IP_PER_MINUTE: int(30, 1),
   LOGIN_MAX_PER_ACCOUNT_PER_15MIN: int(10, 1),
@@ -192,6 +196,11 @@ export interface AppConfig {
     retryMaxMs: number;
     /** Bound on one SMTP send (connect, greeting, transfer). */
     sendTimeoutMs: number;
+    /**
+     * /dev/mailbox lists every outbox message to anyone who asks: on by default outside production, off in
+     * production unless DEV_MAILBOX=true (only for a test deployment such as the e2e suite's `next start`).
+     */
+    devMailbox: boolean;
   };
   /** Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host entries are believed (0: none). */
   trustProxy: number;
@@ -402,6 +411,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
       retryBaseMs: e.MAIL_RETRY_BASE_MS,
       retryMaxMs: e.MAIL_RETRY_MAX_MS,
       sendTimeoutMs: e.MAIL_SEND_TIMEOUT_MS,
+      devMailbox: e.DEV_MAILBOX ?? !isProduction,
     },
     trustProxy: e.TRUST_PROXY,
     appOrigin: e.APP_ORIGIN,

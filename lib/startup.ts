@@ -34,6 +34,9 @@ export async function runStartupTasks(config: AppConfig, database: Database, log
   if (config.isProduction && !config.mail.smtpUrl) {
     logger.warn("mail not configured: SMTP_URL is unset, so notification mail waits in the outbox and is never sent");
   }
+  if (config.isProduction && config.mail.devMailbox) {
+    logger.warn("DEV_MAILBOX=true in production: /dev/mailbox shows every outbox message to anyone; only for test deployments");
+  }
   if (config.isProduction && (await countUsableAdmins(database.db)) === 0) {
     logger.warn("no admin can sign in yet: run `npm run admin:create` (or `npm run db:seed` with ADMIN_PASSWORD) to provision one");
   }

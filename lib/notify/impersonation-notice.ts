@@ -102,3 +102,37 @@ export function describeDuration(seconds: number): string {
   const hours = Math.round(minutes / 6) / 10;
   return `${hours} hours`;
 }
+
+const ENDINGS: Record<ImpersonationEndCause, string> = {
+  stop: "They stopped.",
+  expire: "The time limit ran out.",
+  force_end: "An administrator ended it.",
+  actor_signed_out: "They signed out.",
+  target_banned: "Your account was suspended.",
+  actor_revoked: "Their own access was revoked.",
+  grant_revoked: "You revoked the access you had granted.",
+};
+
+/** One line for the in-app notice and the /account list: who did what, and how it ended. */
+export function describeNotice(n: Pick<ImpersonationNotice, "kind" | "by" | "cause">): string {
+  const who = describeActor(n.by);
+  if (n.kind === "impersonation_started") return `${who} signed in to your account.`;
+  return `${who} is no longer signed in to your account.${n.cause ? ` ${ENDINGS[n.cause] ?? ""}` : ""}`.trimEnd();
+}
+
+/** Reads a stored payload back; null for a row this version cannot show. */
+export function asImpersonationNotice(kind: string, payload: Record<string, unknown>): ImpersonationNotice | null {
+  if (kind !== "impersonation_started" && kind !== "impersonation_ended") return null;
+  const by = (payload.by ?? {}) as Partial<DisclosedActor>;
+  return {
+    kind,
+    recipientName: String(payload.recipientName ?? ""),
+    by: { name: typeof by.name === "string" ? by.name : null, role: typeof by.role === "string" ? by.role : null },
+    at: String(payload.at ?? ""),
+    mode: payload.mode === "write" ? "write" : "read",
+    reason: typeof payload.reason === "string" ? payload.reason : null,
+    cause: typeof payload.cause === "string" && Object.hasOwn(ENDINGS, payload.cause) ? (payload.cause as ImpersonationEndCause) : null,
+    durationS: typeof payload.durationS === "number" ? payload.durationS : null,
+    limitS: typeof payload.limitS === "number" ? payload.limitS : null,
+  };
+}
