@@ -12,6 +12,7 @@
  * side recognise the duplicate.
  */
 import { and, asc, eq, inArray, isNull, lte, sql } from "drizzle-orm";
+import type { AppConfig } from "../config";
 import { mailOutbox } from "../db/schema";
 import type { Db } from "../db/types";
 import type { Logger } from "../observability/logger";
@@ -19,16 +20,11 @@ import { isDead, retryDelayMs } from "./backoff";
 import { renderMail } from "./templates";
 import type { MailTransport } from "./transport";
 
-export interface MailWorkerOptions {
+/** The MAIL_* settings (lib/config.ts documents each) and the parts to work with. */
+export interface MailWorkerOptions extends Pick<AppConfig["mail"], "pollMs" | "batchSize" | "maxAttempts" | "retryBaseMs" | "retryMaxMs" | "sendTimeoutMs"> {
   db: Db;
   transport: MailTransport;
   logger: Logger;
-  pollMs: number;
-  batchSize: number;
-  maxAttempts: number;
-  retryBaseMs: number;
-  retryMaxMs: number;
-  sendTimeoutMs: number;
 }
 
 export interface DrainResult {
