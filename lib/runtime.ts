@@ -20,7 +20,9 @@ import { createCookieSealer, type CookieSealer } from "./session/cookie-seal";
 import { createImpersonationSessions, type ImpersonationSessions } from "./session/impersonation-sessions";
 import { createSessionManager, type SessionManager } from "./session/manager";
 import { createSessionStore } from "./session/store";
-import { runStartupTasks, startSessionPruning } from "./startup";
+import { configureNotices } from "./notify/notify-audit";
+import type { MailWorker } from "./notify/worker";
+import { runStartupTasks, startMailWorker, startSessionPruning } from "./startup";
 
 export interface Runtime {
   config: AppConfig;
@@ -38,6 +40,8 @@ export interface Runtime {
   mfa: MfaDeps;
   /** What `login()` needs, wired once. */
   login: LoginDeps;
+  /** This instance's outbox worker (null without SMTP_URL, or when startup tasks are skipped). */
+  mailWorker: MailWorker | null;
   startedAt: number;
   close(): Promise<void>;
 }
@@ -134,6 +138,8 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
     issuer: config.mfa.issuer,
   };
   const stopPruning = overrides.skipStartupTasks ? null : startSessionPruning(config, sessions, logger);
+  configureNotices({ impersonation: config.notify.impersonation, disclose: config.impersonation.disclose });
+  const mailWorker = overrides.skipStartupTasks ? null : startMailWorker(config, db, logger);
 
   return {
     config,
@@ -159,9 +165,11 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
     throttle,
     mfa,
     login: { db, sessions, throttle, refuseSampleAccounts: config.isProduction },
+    mailWorker,
     startedAt: Date.now(),
     async close() {
       stopPruning?.();
+      await mailWorker?.stop();
       await cache.close();
       await database.close();
     },
