@@ -17,6 +17,9 @@ export const NOTICES = {
   "user-banned": "User banned. Every session they had was ended.",
   "user-unbanned": "User unbanned. They can sign in again.",
   "impersonation-ended": "Impersonation ended.",
+  "user-invited": "Invitation sent. The account is usable once they choose a password.",
+  "invitation-resent": "Invitation sent again. The earlier link no longer works.",
+  "invitation-revoked": "Invitation revoked. Its link no longer works.",
   "mfa-disabled": "Two-step verification turned off. Your other sessions were signed out.",
 } as const;
 export type NoticeKey = keyof typeof NOTICES;

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { invitationStates } from "@/lib/account/invitations";
 import { listAuditEvents } from "@/lib/audit/audit";
 import { USER_ROLES } from "@/lib/db/schema";
 import { canImpersonate } from "@/lib/impersonation/policy";
@@ -16,6 +17,7 @@ import { redirectToNotFound } from "../../../_lib/not-found";
 import { formatRelative, formatUtc } from "../../../_lib/format";
 import { checkStaffPage } from "../../_lib/staff-page";
 import { AuditTable } from "../../audit/audit-table";
+import { InvitationPanel } from "./invitation-panel";
 import { changeRoleAction, revokeAllSessionsAction, revokeSessionAction, setBannedAction } from "./actions";
 
 export const metadata: Metadata = { title: "User" };
@@ -43,6 +45,7 @@ export default async function UserDetailPage({ params }: Props) {
     listAuditEvents(runtime.db, { subjectId: user.id, actions: HISTORY_AS_SUBJECT, pageSize: 20 }),
     listAuditEvents(runtime.db, { actorId: user.id, actions: HISTORY_AS_ACTOR, pageSize: 20 }),
   ]);
+  const invitation = (await invitationStates(runtime.db, [user.id], new Date(now))).get(user.id);
   const isAdmin = session.user.role === "admin";
   const isSelf = session.user.id === user.id;
   // Shown disabled rather than hidden, so support staff know the controls exist and whom to ask.
@@ -72,6 +75,7 @@ export default async function UserDetailPage({ params }: Props) {
       </div>
 
       <FlashMessages flash={flash} />
+      {invitation ? <InvitationPanel userId={user.id} state={invitation} canManage={isAdmin && !isSelf} /> : null}
       {!isAdmin ? (
         <InfoMessage role="note">Only administrators can change roles, ban users or revoke sessions. Ask an admin if this user needs one of those.</InfoMessage>
       ) : isSelf ? (
