@@ -213,11 +213,9 @@ export async function stopImpersonation(
 ): Promise<Result<{ token: string | null }>> {
   if (!context.impersonation || !context.impersonator) return fail("NOT_IMPERSONATING");
   const ended = await deps.impersonationSessions.end(context, {
-    action: "impersonation.stop",
-    actorId: context.impersonator.id,
-    subjectId: context.user.id,
-    reason: context.impersonation.reason,
-    metadata: { ticket: context.impersonation.ticket, startedAt: new Date(context.impersonation.startedAt).toISOString() },
+    by: context.impersonator.id,
+    ended: "impersonation.stop",
+    actorGone: "impersonation.stop",
     ip: metadata.ip,
     userAgent: metadata.userAgent,
   });
@@ -225,21 +223,27 @@ export async function stopImpersonation(
   return ok(ended);
 }
 
-/** An admin ends someone's live impersonation; the impersonator's browser returns to their own identity. */
+/**
+ * An admin ends someone's live impersonation; the impersonator's browser returns to their own identity with
+ * a notice naming who ended it. `reason`: why, for the audit (the confirmation asks for it).
+ */
 export async function forceEndImpersonation(
   deps: ImpersonationDeps,
   context: SessionContext,
   sessionId: string,
   metadata: SessionMetadata,
+  reason: string | null = null,
 ): Promise<Result<{ sessionId: string }>> {
-  const ended = await deps.impersonationSessions.forceEnd(sessionId, {
-    action: "impersonation.force_end",
-    actorId: trueUserOf(context).id,
-    subjectId: null,
+  const outcome = await deps.impersonationSessions.forceEnd(sessionId, {
+    by: trueUserOf(context).id,
+    ended: "impersonation.force_end",
+    actorGone: "impersonation.force_end",
+    reason,
     ip: metadata.ip,
     userAgent: metadata.userAgent,
   });
-  return ended ? ok({ sessionId }) : fail("SESSION_NOT_FOUND");
+  if (outcome === "ended_now") return ok({ sessionId });
+  return fail(outcome === "already_ended" ? "IMPERSONATION_ALREADY_ENDED" : "SESSION_NOT_FOUND");
 }
 
 export interface AccessRecord {
