@@ -1,6 +1,7 @@
 "use server";
 
 import { redirect, RedirectType } from "next/navigation";
+import { refresh } from "next/cache";
 import { logout } from "@/lib/auth/logout";
 import { stopImpersonation } from "@/lib/impersonation/service";
 import { clearSessionCookie, readSessionToken, writeSessionCookie } from "@/lib/next/cookies";
@@ -28,4 +29,11 @@ export async function stopImpersonationAction(): Promise<void> {
   }
   // NOT_IMPERSONATING (it expired a moment ago, or another tab stopped it) lands in the same place.
   redirect(await takeReturnPath(), RedirectType.replace);
+}
+
+/** The admin has read how their last impersonation ended; the page they were on renders again without it. */
+export async function dismissReturnNoticeAction(): Promise<void> {
+  const { runtime, session } = await requireActionSession("/");
+  await runtime.sessions.dismissReturnNotice(session.sessionId);
+  refresh();
 }

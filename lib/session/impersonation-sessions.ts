@@ -64,7 +64,7 @@ export function createImpersonationSessions({ db, store, cache, sessions }: Impe
           tx as unknown as Db,
         );
         // The start and the end events of one access share its accessId, so /account can pair them.
-        await recordAuditEvent(tx, { ...input.audit, metadata: { ...input.audit.metadata, accessId: accessIdOf(sessionId) } });
+        await recordAuditEvent(tx, { ...input.audit, metadata: { ...input.audit.metadata, accessId: accessIdOf(sessionId), startedAt: new Date(now).toISOString(), expiresAt: new Date(expiresAt).toISOString() } });
       });
       await cache.invalidate([input.parent.sessionId]);
       return { token, sessionId, expiresAt };

@@ -9,10 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { changeUserRole, revokeAllSessionsOf, setUserBanned } from "@/lib/admin/user-admin";
 import { IMPERSONATION_END_CAUSES, listAuditEvents } from "@/lib/audit/audit";
 import { logout } from "@/lib/auth/logout";
-import { forceEndImpersonation, stopImpersonation } from "@/lib/impersonation/service";
+import { forceEndImpersonation, listAccessesTo, startImpersonation, stopImpersonation } from "@/lib/impersonation/service";
 import { setUserStatus } from "@/lib/users/users";
 import { createTestRuntime, type TestRuntime } from "../support/runtime";
-import { impersonating, impersonationBackends, signedIn } from "./setup";
+import { createUser } from "../support/fixtures";
+import { impersonating, impersonationBackends, REASON, signedIn } from "./setup";
 
 const END_ACTIONS = Object.keys(IMPERSONATION_END_CAUSES);
 
@@ -182,6 +183,54 @@ for (const b of await impersonationBackends()) {
       await expectOneEnd(imp.target.id, "impersonation.expire");
       await rt.sessions.pruneExpired();
       expect(await endEvents(imp.target.id)).toHaveLength(1);
+    });
+
+    it("the access history shows one closed entry with its duration for stop, expiry, force-end, sign-out and ban", async () => {
+      const target = await createUser(rt.db);
+      const boss = await signedIn(rt, "admin");
+      const startAs = async () => {
+        const admin = await signedIn(rt, "admin");
+        const started = await startImpersonation(rt.impersonation, { context: admin.context, targetId: target.id, reason: REASON, metadata: {} });
+        if (!started.ok) throw new Error(started.code);
+        return { token: started.value.token, context: (await validate(started.value.token))! };
+      };
+      const minute = 60_000;
+      let imp = await startAs();
+      rt.clock.advance(2 * minute);
+      await stopImpersonation(rt.impersonation, imp.context, {});
+      imp = await startAs();
+      rt.clock.advance(rt.config.impersonation.ttlS * 1000 + minute);
+      await validate(imp.token);
+      imp = await startAs();
+      rt.clock.advance(3 * minute);
+      await forceEndImpersonation(rt.impersonation, boss.context, imp.context.sessionId, {});
+      imp = await startAs();
+      rt.clock.advance(4 * minute);
+      await logout(rt, imp.token, {});
+      imp = await startAs();
+      rt.clock.advance(5 * minute);
+      await setUserBanned(rt, boss.context, target.id, true, {});
+
+      const entries = await listAccessesTo(rt.db, target.id, "name", rt.clock());
+      expect(entries.map((e) => [e.endedHow, e.durationS, e.state])).toEqual([
+        ["target_banned", 300, "ended"],
+        ["actor_signed_out", 240, "ended"],
+        ["force_end", 180, "ended"],
+        ["expire", rt.config.impersonation.ttlS, "ended"],
+        ["stop", 120, "ended"],
+      ]);
+      expect(entries[2]).toMatchObject({ endedBy: boss.user.name, reason: REASON });
+      expect(entries.every((e) => e.to !== null)).toBe(true);
+    });
+
+    it("a running access is listed as running, with no end, until it ends", async () => {
+      const imp = await impersonating(rt);
+      const [entry] = await listAccessesTo(rt.db, imp.target.id, "role", rt.clock());
+      expect(entry).toMatchObject({ state: "running", to: null, endedHow: null, by: "an administrator" });
+      rt.clock.advance(rt.config.impersonation.ttlS * 1000 + 1000);
+      // Past its limit, before any request noticed: shown as expired at its limit.
+      const [lapsed] = await listAccessesTo(rt.db, imp.target.id, "role", rt.clock());
+      expect(lapsed).toMatchObject({ state: "ended", endedHow: "expire", durationS: rt.config.impersonation.ttlS });
     });
 
     it("an unchanged role changes nothing and writes nothing", async () => {

@@ -73,7 +73,7 @@ export default async function ImpersonationsPage() {
                   <td className={`${ui.td} min-w-24 max-w-48 [overflow-wrap:anywhere]`}>{row.ticket ?? "—"}</td>
                   <td className={`${ui.td} whitespace-nowrap`}>{formatUtc(row.startedAt)}</td>
                   <td className={`${ui.td} whitespace-nowrap`}>
-                    <Countdown remainingMs={row.expiresAt.getTime() - now} refreshAtZero={false} />
+                    <Countdown remainingMs={row.expiresAt.getTime() - now} refreshAtZero={false} endedLabel="Ended (time ran out)" />
                   </td>
                   <td className={`${ui.td} text-right`}>
                     <form action={endImpersonationAction}>
