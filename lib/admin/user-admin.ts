@@ -110,3 +110,16 @@ export async function revokeSessionOf(deps: Deps, actor: SessionContext, userId:
   });
   return ok({ revoked: ids.length });
 }
+
+export interface SessionImpact {
+  /** The user's own live sign-ins. */
+  sessions: number;
+  /** Live impersonations of the user, and those the user is running. */
+  impersonations: number;
+}
+
+/** What ending all of a user's sessions would end, for the confirmation ("Ends 3 sessions and 1 live impersonation"). */
+export async function sessionImpactOf(deps: Deps, userId: string): Promise<SessionImpact> {
+  const [own, live] = await Promise.all([deps.sessions.listUserSessions(userId), deps.sessions.listLiveImpersonations()]);
+  return { sessions: own.length, impersonations: live.filter((i) => i.targetId === userId || i.actorId === userId).length };
+}
