@@ -18,6 +18,8 @@ async function expectNoViolations(page: Page, screen: string): Promise<void> {
 }
 
 test("every console screen has no axe violation", async ({ page }) => {
+  // A score of screens, each a full axe run on two shared cores.
+  test.setTimeout(6 * 60_000);
   await page.goto("/login");
   await expectNoViolations(page, "/login");
 

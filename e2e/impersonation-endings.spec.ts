@@ -29,10 +29,15 @@ async function secondAdmin(browser: Browser) {
   return { context, page };
 }
 
-/** The impersonating tab's next navigation, by a link in its header (a client-side navigation). */
+/**
+ * The impersonating tab's next navigation, by a link in its header (a client-side navigation to another
+ * page; the impersonation started on the home page). The page is the admin's own account page.
+ */
 async function navigateHome(page: Page): Promise<void> {
-  await siteHeader(page).getByRole("link", { name: "Home", exact: true }).click();
-  await expect(page.getByRole("heading", { level: 1 })).toContainText(`Welcome, ${ADMIN_NAME}`);
+  await siteHeader(page).getByRole("link", { name: "Account", exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Account");
+  await expect(page.getByText(ADMIN_EMAIL).first()).toBeVisible();
+  await expect(siteHeader(page)).toContainText(ADMIN_NAME);
 }
 
 const returnNotice = (page: Page) => page.getByRole("status").filter({ hasText: "Your impersonation of" });
