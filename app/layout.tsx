@@ -7,6 +7,7 @@ import { identityKeyOf } from "./_lib/identity-key";
 import { IdentityWatch } from "./_components/identity-watch";
 import { ImpersonationBanner } from "./_components/impersonation-banner";
 import { ReturnNoticeMessage } from "./_components/return-notice";
+import { NoticeRegion } from "./_components/notice-region";
 import { SiteHeader } from "./_components/site-header";
 import "./globals.css";
 
@@ -42,6 +43,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
         <IdentityWatch renderedKey={identityKeyOf(session ? presentSession(session) : null)} />
         {session ? <ImpersonationBanner session={session} now={now} /> : null}
         <SiteHeader session={session} />
+        {session ? <NoticeRegion session={session} /> : null}
         <main id="main" tabIndex={-1} className="mx-auto max-w-6xl px-4 py-8 focus:outline-none">
           {session?.returnNotice ? <ReturnNoticeMessage notice={session.returnNotice} /> : null}
           {children}
