@@ -14,6 +14,7 @@ export const NOTICES = {
   "others-revoked": "Your other sessions were signed out.",
   "sessions-revoked": "All sessions of this user were revoked.",
   "role-saved": "Role saved. The user's open sessions pick it up on their next request.",
+  "role-unchanged": "That is the role they have already. Nothing was changed.",
   "user-banned": "User banned. Every session they had was ended.",
   "user-unbanned": "User unbanned. They can sign in again.",
   "impersonation-ended": "Impersonation ended.",
