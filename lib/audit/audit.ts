@@ -3,6 +3,7 @@ import { and, desc, eq, gte, inArray, lte, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { auditEvents, users } from "../db/schema";
 import type { Db } from "../db/types";
+import { rowsOf } from "../db/rows";
 import { userIdsMatching } from "../users/users";
 
 export { AUDIT_ACTIONS, IMPERSONATION_END_CAUSES, type AuditAction, type ImpersonationEndCause } from "./actions";
@@ -20,29 +21,60 @@ export interface AuditEventInput {
   userAgent?: string | null;
 }
 
-type Executor = Pick<Db, "insert">;
+type Executor = Pick<Db, "insert" | "execute">;
 
 /**
  * PostgreSQL text and jsonb cannot hold U+0000, and audit fields carry attacker-chosen text (a requested id,
  * a reason): a NUL would turn an audited refusal into a 500. It becomes U+FFFD, so the record still shows it.
+ * A lone surrogate (from a JSON escape) would be stored as U+FFFD anyway; it is replaced here too.
  */
 function withoutNul<T>(value: T): T {
-  if (typeof value === "string") return value.replaceAll("\u0000", "\ufffd") as T;
+  if (typeof value === "string") return value.replaceAll("\u0000", "\ufffd").toWellFormed() as T;
   if (Array.isArray(value)) return value.map(withoutNul) as T;
   if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) return Object.fromEntries(Object.entries(value).map(([k, v]) => [withoutNul(k), withoutNul(v)])) as T;
   return value;
 }
 
+/**
+ * Appends one row to the chain in a single statement, so it is atomic with or without a surrounding
+ * transaction and costs one round trip: lock the chain head (`FOR UPDATE`: writers on every instance queue
+ * here, one order), snapshot actor and subject from `users`, hash in SQL over the values as stored
+ * (drizzle/0006_audit_chain_sql.sql), insert, move the head.
+ */
+async function appendChained(db: Executor, event: AuditEventInput): Promise<void> {
+  const metadata = event.metadata == null ? null : JSON.stringify(withoutNul(event.metadata));
+  const result = await db.execute(sql`
+    with head as (select seq, hash from audit_chain_head where id = 1 for update),
+    fields as (
+      select head.seq + 1 as seq, head.hash as prev_hash, date_trunc('milliseconds', now()) as created_at,
+        ${event.action}::text as action, ${event.actorId}::uuid as actor_id, ${event.subjectId}::uuid as subject_id,
+        a.email as actor_email, a.name as actor_name, a.role as actor_role,
+        s.email as subject_email, s.name as subject_name, s.role as subject_role,
+        ${withoutNul(event.reason ?? null)}::text as reason, ${metadata}::jsonb as metadata,
+        ${withoutNul(event.ip ?? null)}::text as ip, ${withoutNul(event.userAgent ?? null)}::text as user_agent
+      from head
+      left join users a on a.id = ${event.actorId}::uuid
+      left join users s on s.id = ${event.subjectId}::uuid
+    ),
+    appended as (
+      insert into audit_events (seq, prev_hash, hash, created_at, action, actor_id, subject_id, actor_email, actor_name, actor_role,
+        subject_email, subject_name, subject_role, reason, metadata, ip, user_agent)
+      select seq, prev_hash,
+        audit_chain_hash(prev_hash, audit_canonical(seq, created_at, action, actor_id, actor_email, actor_name, actor_role,
+          subject_id, subject_email, subject_name, subject_role, reason, metadata, ip, user_agent)),
+        created_at, action, actor_id, subject_id, actor_email, actor_name, actor_role,
+        subject_email, subject_name, subject_role, reason, metadata, ip, user_agent
+      from fields
+      returning seq, hash
+    )
+    update audit_chain_head set seq = appended.seq, hash = appended.hash from appended where audit_chain_head.id = 1
+    returning audit_chain_head.seq`);
+  // Without the head row nothing would be inserted: an audit event must never vanish silently.
+  if (rowsOf(result).length !== 1) throw new Error("audit: the chain head row (audit_chain_head id = 1) is missing; the event was not recorded");
+}
+
 export async function recordAuditEvent(db: Executor, event: AuditEventInput): Promise<void> {
-  await db.insert(auditEvents).values({
-    action: event.action,
-    actorId: event.actorId,
-    subjectId: event.subjectId,
-    reason: withoutNul(event.reason ?? null),
-    metadata: withoutNul(event.metadata ?? null),
-    ip: withoutNul(event.ip ?? null),
-    userAgent: withoutNul(event.userAgent ?? null),
-  });
+  await appendChained(db, event);
 }
 
 export interface AuditQuery {
