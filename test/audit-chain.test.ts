@@ -4,6 +4,7 @@
  * scratch database only) makes verifyAuditChain fail and name the row; two connection pools writing at once
  * still leave one chain that verifies.
  */
+import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -17,7 +18,7 @@ import { rowsOf } from "@/lib/db/rows";
 import { MIGRATIONS_FOLDER, migrateDatabase } from "@/lib/db/migrate";
 import { createUser } from "./support/fixtures";
 import { createTestRuntime, type TestRuntime } from "./support/runtime";
-import { createScratchDatabase, probePostgres } from "./support/services";
+import { createScratchDatabase, postgresAdminUrl, probePostgres } from "./support/services";
 
 const pg = await probePostgres();
 
@@ -175,6 +176,26 @@ describe.skipIf(!pg.ok)("the audit chain on PostgreSQL", () => {
     expect(report).toMatchObject({ ok: false, rows: 5, break: { problem: "removed", id: after, seq: 7 } });
     expect(report.break!.message).toContain("seq 6 is missing");
   });
+
+  it("makes `npm run audit:verify` exit 1 naming the first broken row, and exit 0 on an intact chain", async () => {
+    const [{ db: name }] = rowsOf<{ db: string }>(await rt.db.execute(sql`select current_database() as db`)) as [{ db: string }];
+    const url = new URL(postgresAdminUrl());
+    url.pathname = `/${name}`;
+    const run = (databaseUrl: string) =>
+      spawnSync("npx", ["tsx", "scripts/audit-verify.ts"], { env: { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: "test", SESSION_SECRET: "x".repeat(40), LOG_LEVEL: "silent" }, encoding: "utf8", timeout: 120_000 });
+    const broken = run(url.toString());
+    expect(broken.status, broken.stderr).toBe(1);
+    expect(broken.stderr).toContain(`audit chain BROKEN (removed): rows removed before row id ${await idAt(7)} (seq 7): seq 6 is missing`);
+    const scratch = await createScratchDatabase();
+    try {
+      const intact = run(scratch.url);
+      expect(intact.status, intact.stderr).toBe(0);
+      expect(intact.stdout).toMatch(/audit chain verifies: 0 rows/);
+      expect(intact.stdout).toMatch(/head seq=0 hash=0{64}/);
+    } finally {
+      await scratch.drop();
+    }
+  }, 240_000);
 
   it("names the inserted row when a forged, correctly hashed row is slipped into the middle", async () => {
     const rt2 = await createTestRuntime({ backend: "postgres" });

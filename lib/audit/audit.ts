@@ -1,11 +1,12 @@
 /** Append-only audit log (the database refuses UPDATE and DELETE on the table). */
-import { and, desc, eq, gte, inArray, lte, sql, type SQL } from "drizzle-orm";
+import { desc, eq, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { auditEvents, users } from "../db/schema";
 import type { Db } from "../db/types";
 import { rowsOf } from "../db/rows";
-import { userIdsMatching } from "../users/users";
+import { auditWhere, type AuditFilters } from "./filters";
 
+export { auditWhere, personFilter, type AuditFilters } from "./filters";
 export { AUDIT_ACTIONS, IMPERSONATION_END_CAUSES, type AuditAction, type ImpersonationEndCause } from "./actions";
 import type { AuditAction } from "./actions";
 
@@ -77,72 +78,70 @@ export async function recordAuditEvent(db: Executor, event: AuditEventInput): Pr
   await appendChained(db, event);
 }
 
-export interface AuditQuery {
-  actorId?: string;
-  subjectId?: string;
-  /** Events whose actor's name or email contains every word of this (lib/users userSearchCondition). */
-  actorSearch?: string;
-  subjectSearch?: string;
-  action?: string;
-  /** Any of these actions (e.g. a user's whole impersonation history in one query). */
-  actions?: readonly string[];
-  from?: Date;
-  to?: Date;
+export interface AuditQuery extends AuditFilters {
   page?: number;
   pageSize?: number;
 }
 
+/** A person on an audit row: as they were when it was written (the snapshot), and whether they still exist. */
+export interface AuditPerson {
+  id: string;
+  name: string | null;
+  email: string | null;
+  role: string | null;
+  /** The user still exists: the console links to them. */
+  live: boolean;
+}
+
 export interface AuditListItem {
   id: number;
+  seq: number;
   action: string;
   reason: string | null;
   metadata: Record<string, unknown> | null;
   ip: string | null;
   userAgent: string | null;
   createdAt: Date;
-  actor: { id: string; name: string; email: string; role: string } | null;
-  subject: { id: string; name: string; email: string; role: string } | null;
+  actor: AuditPerson | null;
+  subject: AuditPerson | null;
 }
+
+const person = (id: string | null, name: string | null, email: string | null, role: string | null, liveId: string | null): AuditPerson | null =>
+  id ? { id, name, email, role, live: liveId !== null } : null;
 
 export async function listAuditEvents(db: Db, query: AuditQuery): Promise<{ items: AuditListItem[]; total: number }> {
   const actor = alias(users, "actor");
   const subject = alias(users, "subject");
-  const filters: SQL[] = [];
-  if (query.actorId) filters.push(eq(auditEvents.actorId, query.actorId));
-  if (query.subjectId) filters.push(eq(auditEvents.subjectId, query.subjectId));
-  if (query.actorSearch?.trim()) filters.push(inArray(auditEvents.actorId, userIdsMatching(db, query.actorSearch)));
-  if (query.subjectSearch?.trim()) filters.push(inArray(auditEvents.subjectId, userIdsMatching(db, query.subjectSearch)));
-  if (query.action) filters.push(eq(auditEvents.action, query.action));
-  if (query.actions?.length) filters.push(inArray(auditEvents.action, [...query.actions]));
-  if (query.from) filters.push(gte(auditEvents.createdAt, query.from));
-  if (query.to) filters.push(lte(auditEvents.createdAt, query.to));
-  const where = filters.length ? and(...filters) : undefined;
+  const where = auditWhere(db, query);
   const pageSize = Math.min(Math.max(query.pageSize ?? 25, 1), 200);
   const page = Math.max(query.page ?? 1, 1);
   const [rows, [count]] = await Promise.all([
     db
       .select({
         id: auditEvents.id,
+        seq: auditEvents.seq,
         action: auditEvents.action,
         reason: auditEvents.reason,
         metadata: auditEvents.metadata,
         ip: auditEvents.ip,
         userAgent: auditEvents.userAgent,
         createdAt: auditEvents.createdAt,
-        actorId: actor.id,
-        actorName: actor.name,
-        actorEmail: actor.email,
-        actorRole: actor.role,
-        subjectId: subject.id,
-        subjectName: subject.name,
-        subjectEmail: subject.email,
-        subjectRole: subject.role,
+        actorId: auditEvents.actorId,
+        actorName: auditEvents.actorName,
+        actorEmail: auditEvents.actorEmail,
+        actorRole: auditEvents.actorRole,
+        actorLive: actor.id,
+        subjectId: auditEvents.subjectId,
+        subjectName: auditEvents.subjectName,
+        subjectEmail: auditEvents.subjectEmail,
+        subjectRole: auditEvents.subjectRole,
+        subjectLive: subject.id,
       })
       .from(auditEvents)
       .leftJoin(actor, eq(actor.id, auditEvents.actorId))
       .leftJoin(subject, eq(subject.id, auditEvents.subjectId))
       .where(where)
-      .orderBy(desc(auditEvents.createdAt), desc(auditEvents.id))
+      .orderBy(desc(auditEvents.createdAt), desc(auditEvents.seq))
       .limit(pageSize)
       .offset((page - 1) * pageSize),
     db.select({ n: sql<number>`count(*)::int` }).from(auditEvents).where(where),
@@ -151,14 +150,15 @@ export async function listAuditEvents(db: Db, query: AuditQuery): Promise<{ item
     total: count?.n ?? 0,
     items: rows.map((r) => ({
       id: r.id,
+      seq: r.seq,
       action: r.action,
       reason: r.reason,
       metadata: r.metadata,
       ip: r.ip,
       userAgent: r.userAgent,
       createdAt: r.createdAt,
-      actor: r.actorId ? { id: r.actorId, name: r.actorName!, email: r.actorEmail!, role: r.actorRole! } : null,
-      subject: r.subjectId ? { id: r.subjectId, name: r.subjectName!, email: r.subjectEmail!, role: r.subjectRole! } : null,
+      actor: person(r.actorId, r.actorName, r.actorEmail, r.actorRole, r.actorLive),
+      subject: person(r.subjectId, r.subjectName, r.subjectEmail, r.subjectRole, r.subjectLive),
     })),
-  };
+  }
 }

@@ -3,9 +3,10 @@
  * memory) and recomputes every hash in JavaScript (lib/audit/canonical.ts), never with the database's own
  * functions, so a replaced SQL function cannot vouch for itself.
  */
-import { asc, eq, gt, sql } from "drizzle-orm";
+import { asc, eq, gt } from "drizzle-orm";
 import { auditChainHead, auditEvents } from "../db/schema";
 import type { Db } from "../db/types";
+import { chainedRowColumns } from "./columns";
 import { GENESIS_HASH, canonicalAuditRow, chainHash } from "./canonical";
 
 export type ChainProblem =
@@ -37,33 +38,20 @@ export interface ChainReport {
 
 const BATCH = 2000;
 
-export async function verifyAuditChain(db: Db, options: { batchSize?: number } = {}): Promise<ChainReport> {
+export interface VerifyOptions {
+  batchSize?: number;
+  /** Start after a link already verified (seq and hash) instead of at the genesis: checks only the newer rows. */
+  after?: { seq: number; hash: string };
+}
+
+export async function verifyAuditChain(db: Db, options: VerifyOptions = {}): Promise<ChainReport> {
   const batchSize = options.batchSize ?? BATCH;
-  let prev = { id: null as number | null, seq: 0, hash: GENESIS_HASH };
+  let prev = { id: null as number | null, seq: options.after?.seq ?? 0, hash: options.after?.hash ?? GENESIS_HASH };
   let rows = 0;
   const fail = (brk: ChainBreak): ChainReport => ({ ok: false, rows, head: { seq: prev.seq, hash: prev.hash }, break: brk });
   for (;;) {
     const batch = await db
-      .select({
-        id: auditEvents.id,
-        seq: auditEvents.seq,
-        prevHash: auditEvents.prevHash,
-        hash: auditEvents.hash,
-        createdAt: auditEvents.createdAt,
-        action: auditEvents.action,
-        actorId: auditEvents.actorId,
-        actorEmail: auditEvents.actorEmail,
-        actorName: auditEvents.actorName,
-        actorRole: auditEvents.actorRole,
-        subjectId: auditEvents.subjectId,
-        subjectEmail: auditEvents.subjectEmail,
-        subjectName: auditEvents.subjectName,
-        subjectRole: auditEvents.subjectRole,
-        reason: auditEvents.reason,
-        metadataJson: sql<string | null>`${auditEvents.metadata}::text`,
-        ip: auditEvents.ip,
-        userAgent: auditEvents.userAgent,
-      })
+      .select({ id: auditEvents.id, ...chainedRowColumns })
       .from(auditEvents)
       .where(gt(auditEvents.seq, prev.seq))
       .orderBy(asc(auditEvents.seq))
@@ -76,7 +64,7 @@ export async function verifyAuditChain(db: Db, options: { batchSize?: number } =
         return fail({ problem: "removed", id, seq, message: `rows removed before row id ${id} (seq ${seq}): ${missing}` });
       }
       if (row.prevHash !== prev.hash) {
-        if (prev.id === null) return fail({ problem: "altered", id, seq, message: `row id ${id} (seq ${seq}) does not start from the genesis hash` });
+        if (prev.id === null) return fail({ problem: "altered", id, seq, message: `row id ${id} (seq ${seq}) is not chained to the verified row before it` });
         return fail({ problem: "inserted", id: prev.id, seq: prev.seq, message: `row id ${prev.id} (seq ${prev.seq}) was inserted: row id ${id} (seq ${seq}) is chained to a different predecessor` });
       }
       if (chainHash(row.prevHash, canonicalAuditRow({ ...row, seq })) !== row.hash) {
