@@ -25,7 +25,7 @@ const CONCURRENCY = 8;
 const MiB = 2 ** 20;
 
 /** Chained rows written by the database's own functions in one loop (the fast way to a big, valid chain). */
-async function seedChain(db: Db, rows: number, actorId: string, subjectId: string): Promise<void> {
+async function seedChunk(db: Db, from: number, rows: number, actorId: string, subjectId: string): Promise<void> {
   await db.execute(sql.raw(`
     DO $$
     DECLARE
@@ -39,7 +39,7 @@ async function seedChain(db: Db, rows: number, actorId: string, subjectId: strin
     BEGIN
       SELECT email, name, role INTO a FROM users WHERE id = '${actorId}';
       SELECT email, name, role INTO s FROM users WHERE id = '${subjectId}';
-      FOR i IN 1..${rows} LOOP
+      FOR i IN ${from}..${from + rows - 1} LOOP
         n := n + 1;
         t := t + interval '1 millisecond';
         prev := h;
@@ -54,6 +54,12 @@ async function seedChain(db: Db, rows: number, actorId: string, subjectId: strin
       END LOOP;
       UPDATE audit_chain_head SET seq = n, hash = h WHERE id = 1;
     END $$;`));
+}
+
+/** In chunks, so no single statement runs long enough to meet a client or server timeout. */
+async function seedChain(db: Db, rows: number, actorId: string, subjectId: string): Promise<void> {
+  const CHUNK = 20_000;
+  for (let from = 1; from <= rows; from += CHUNK) await seedChunk(db, from, Math.min(CHUNK, rows - from + 1), actorId, subjectId);
 }
 
 interface MemoryTrace {
