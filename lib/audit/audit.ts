@@ -4,6 +4,7 @@ import { alias } from "drizzle-orm/pg-core";
 import { auditEvents, users } from "../db/schema";
 import type { Db } from "../db/types";
 import { rowsOf } from "../db/rows";
+import { notifyForAuditEvent } from "../notify/notify-audit";
 import { auditWhere, type AuditFilters } from "./filters";
 
 export { auditWhere, personFilter, type AuditFilters } from "./filters";
@@ -22,7 +23,7 @@ export interface AuditEventInput {
   userAgent?: string | null;
 }
 
-type Executor = Pick<Db, "insert" | "execute">;
+type Executor = Pick<Db, "insert" | "select" | "execute">;
 
 /**
  * PostgreSQL text and jsonb cannot hold U+0000, and audit fields carry attacker-chosen text (a requested id,
@@ -40,7 +41,7 @@ function withoutNul<T>(value: T): T {
  * Appends one row to the chain in a single statement, so it is atomic with or without a surrounding
  * transaction and costs one round trip: lock the chain head (`FOR UPDATE`: writers on every instance queue
  * here, one order), snapshot actor and subject from `users`, hash in SQL over the values as stored
- * (drizzle/0006_audit_chain_sql.sql), insert, move the head.
+ * (drizzle/0007_audit_chain_sql.sql), insert, move the head.
  */
 async function appendChained(db: Executor, event: AuditEventInput): Promise<void> {
   const metadata = event.metadata == null ? null : JSON.stringify(withoutNul(event.metadata));
@@ -76,6 +77,8 @@ async function appendChained(db: Executor, event: AuditEventInput): Promise<void
 
 export async function recordAuditEvent(db: Executor, event: AuditEventInput): Promise<void> {
   await appendChained(db, event);
+  // The user is told on the same executor, so notice and mail commit or roll back with the audit row.
+  await notifyForAuditEvent(db, { ...event, reason: withoutNul(event.reason ?? null), metadata: withoutNul(event.metadata ?? null) });
 }
 
 export interface AuditQuery extends AuditFilters {
