@@ -123,8 +123,21 @@ export const auditEvents = pgTable(
     ip: text("ip"),
     userAgent: text("user_agent"),
     createdAt: tz("created_at").notNull().defaultNow(),
+    /** Actor and subject as they were when the row was written: renaming or deleting a user never rewrites history. */
+    actorEmail: text("actor_email"),
+    actorName: text("actor_name"),
+    actorRole: text("actor_role"),
+    subjectEmail: text("subject_email"),
+    subjectName: text("subject_name"),
+    subjectRole: text("subject_role"),
+    /** Position in the hash chain (1, 2, 3, … with no gaps): a removed or inserted row shows as a break. */
+    seq: bigint("seq", { mode: "number" }).notNull(),
+    /** SHA-256 hex of the previous row (64 zeros for the first); hash = SHA-256(prev_hash || canonical row). */
+    prevHash: text("prev_hash").notNull(),
+    hash: text("hash").notNull(),
   },
   (t) => [
+    uniqueIndex("audit_events_seq_idx").on(t.seq),
     index("audit_events_created_at_idx").on(t.createdAt),
     index("audit_events_actor_idx").on(t.actorId, t.createdAt),
     index("audit_events_subject_idx").on(t.subjectId, t.createdAt),
@@ -132,6 +145,20 @@ export const auditEvents = pgTable(
   ],
 );
 export type AuditEventRow = typeof auditEvents.$inferSelect;
+
+/**
+ * The audit chain's head: one row (id = 1) holding the last seq and hash. Every audit insert locks it
+ * (`FOR UPDATE`) in the statement that appends, so writers on every instance take their turn in one order.
+ */
+export const auditChainHead = pgTable(
+  "audit_chain_head",
+  {
+    id: smallint("id").primaryKey().default(1),
+    seq: bigint("seq", { mode: "number" }).notNull(),
+    hash: text("hash").notNull(),
+  },
+  (t) => [check("audit_chain_head_single_row", sql`${t.id} = 1`)],
+);
 
 export const ACCOUNT_TOKEN_PURPOSES = ["setup", "invite"] as const;
 export type AccountTokenPurpose = (typeof ACCOUNT_TOKEN_PURPOSES)[number];
