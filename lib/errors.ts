@@ -43,6 +43,10 @@ export const ERRORS = {
   MFA_ALREADY_ENROLLED: { status: 409, message: "An authenticator app is set up already." },
   MFA_NOT_ENROLLED: { status: 409, message: "No authenticator app is set up." },
   MFA_DISABLED: { status: 403, message: "Second factors are turned off on this server." },
+  PASSKEY_REJECTED: { status: 401, message: "The passkey could not be verified. Try again." },
+  PASSKEY_NOT_FOUND: { status: 404, message: "No such passkey on your account." },
+  PASSKEY_UNAVAILABLE: { status: 400, message: "Passkeys are not available at this address. Open the console at its usual address." },
+  STEP_UP_REQUIRED: { status: 401, message: "Confirm it is you with your second factor first." },
   LINK_INVALID: { status: 400, message: "This link is invalid, used or expired. Ask for a new one." },
   CANNOT_CHANGE_SELF: { status: 409, message: "You cannot change your own role or ban yourself." },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -132,6 +132,8 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
     throttle: createFactorThrottle(redis, config.mfa.maxFailuresPer15Min),
     policy: config.mfa.staffPolicy,
     issuer: config.mfa.issuer,
+    webauthn: config.mfa.webauthn,
+    stepUpWindowS: config.impersonation.reauthWindowS,
   };
   const stopPruning = overrides.skipStartupTasks ? null : startSessionPruning(config, sessions, logger);
 
