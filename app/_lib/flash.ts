@@ -18,6 +18,7 @@ export const NOTICES = {
   "user-unbanned": "User unbanned. They can sign in again.",
   "impersonation-ended": "Impersonation ended.",
   "mfa-disabled": "Two-step verification turned off. Your other sessions were signed out.",
+  "mfa-reset": "Second factors reset. All of the user's sessions ended; they set up a new factor at their next sign-in.",
 } as const;
 export type NoticeKey = keyof typeof NOTICES;
 

@@ -9,7 +9,7 @@ import { verifyPassword } from "../auth/password";
 import { isOverlongPassword } from "../auth/password-policy";
 import { accessRefusal } from "../auth/access";
 import { isStepUpFresh } from "../auth/mfa/policy";
-import { hasSecondFactor, stepUpWithFactor, type MfaDeps } from "../auth/mfa/service";
+import { stepUpWithFactor, strongestFactor, type MfaDeps } from "../auth/mfa/service";
 import type { LoginThrottle } from "../auth/rate-limit";
 import { auditEvents, users } from "../db/schema";
 import type { Db } from "../db/types";
@@ -101,7 +101,7 @@ function formatWait(seconds: number): string {
 
 /**
  * Step-up before Sign In As: within IMPERSONATION_REAUTH_WINDOW of the strongest factor the actor has. With a
- * second factor that means a fresh code (the password alone is not enough); without one, the password again.
+ * second factor that means a fresh passkey or code (the password alone is not enough); without one, the password again.
  * Answers the session to start from, marked as freshly verified.
  */
 async function freshStepUp(
@@ -112,21 +112,24 @@ async function freshStepUp(
   const { context, metadata } = input;
   const actor = trueUserOf(context);
   const now = deps.sessions.clock();
-  const withFactor = await hasSecondFactor(deps.db, actor.id);
-  const fresh = isStepUpFresh({ hasSecondFactor: withFactor, lastAuthenticatedAt: context.lastAuthenticatedAt, mfaVerifiedAt: context.mfaVerifiedAt }, now, deps.reauthWindowS);
+  const factor = await strongestFactor(deps.db, actor.id);
+  const fresh = isStepUpFresh({ hasSecondFactor: factor !== null, lastAuthenticatedAt: context.lastAuthenticatedAt, mfaVerifiedAt: context.mfaVerifiedAt }, now, deps.reauthWindowS);
   if (fresh) return ok(context);
 
-  if (withFactor) {
-    if (typeof input.code !== "string" || input.code.trim().length === 0) {
+  if (factor) {
+    const code = typeof input.code === "string" ? input.code.trim() : "";
+    // A passkey is answered in the browser before the form is sent (POST /api/auth/mfa/step-up), which makes
+    // the session fresh; a code typed into the form is the other way, for those with an authenticator app.
+    if (!code) {
       return deny(deps, base, "REAUTH_REQUIRED", {
-        message: "Enter a code from your authenticator app to continue.",
-        details: { reauthWindowS: deps.reauthWindowS, stepUpWith: "totp" },
+        message: factor === "passkey" ? "Confirm with your passkey to continue." : "Enter a code from your authenticator app to continue.",
+        details: { reauthWindowS: deps.reauthWindowS, stepUpWith: factor },
       });
     }
-    const verified = await stepUpWithFactor(deps.mfa, context, { method: "totp", code: input.code }, metadata);
+    const verified = await stepUpWithFactor(deps.mfa, context, { method: "totp", code }, metadata);
     if (!verified.ok) {
-      const code = verified.code === "RATE_LIMITED" ? "RATE_LIMITED" : "REAUTH_REQUIRED";
-      return deny(deps, base, code, { message: verified.message, details: { ...(verified.details ?? {}), stepUpWith: "totp", cause: verified.code } });
+      const refusal = verified.code === "RATE_LIMITED" ? "RATE_LIMITED" : "REAUTH_REQUIRED";
+      return deny(deps, base, refusal, { message: verified.message, details: { ...(verified.details ?? {}), stepUpWith: factor, cause: verified.code } });
     }
     return ok({ ...context, lastAuthenticatedAt: now, mfaVerifiedAt: now, aal: 2 });
   }

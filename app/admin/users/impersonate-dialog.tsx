@@ -5,7 +5,9 @@ import { useRouter } from "next/navigation";
 import { useActionState, useEffect, useRef, useState } from "react";
 import { ErrorMessage } from "../../_components/messages";
 import { buttonClass, ui } from "../../_components/styles";
+import { PasskeyButton } from "../../_components/passkey-button";
 import { SubmitButton } from "../../_components/submit-button";
+import { stepUpWithPasskey } from "../../_lib/passkey-client";
 import { MAX_REASON_LENGTH, MAX_TICKET_LENGTH } from "@/lib/impersonation/limits";
 import { startImpersonationAction, type StartImpersonationState } from "./actions";
 
@@ -86,7 +88,7 @@ export function ImpersonateDialog({
   ttlText: string;
   /** A step-up is due (the field is shown); `stepUpWith` says which factor answers it. */
   needsPassword: boolean;
-  stepUpWith: "password" | "totp";
+  stepUpWith: "password" | "totp" | "passkey";
   reauthWindowText: string;
   cancelHref: string;
   reasonMinLength: number;
@@ -96,7 +98,8 @@ export function ImpersonateDialog({
     ticket: "",
     needsPassword,
   });
-  const askPassword = needsPassword || state.needsPassword;
+  const [passkeyConfirmed, setPasskeyConfirmed] = useState(false);
+  const askPassword = (needsPassword || state.needsPassword) && !passkeyConfirmed;
   const errorId = state.error ? "impersonate-error" : undefined;
   const passwordRef = useRef<HTMLInputElement>(null);
   // After a refusal that concerns the password (wrong, or too many tries), focus goes back to it.
@@ -145,7 +148,23 @@ export function ImpersonateDialog({
             initial={state.ticket}
             hint="Optional, e.g. SUP-1234."
           />
-          {askPassword && stepUpWith === "totp" ? (
+          {passkeyConfirmed ? (
+            <p role="status" className="text-sm text-emerald-800">
+              Confirmed with your passkey.
+            </p>
+          ) : null}
+          {askPassword && stepUpWith === "passkey" ? (
+            <div className="space-y-1.5">
+              <p id="impersonate-passkey-hint" className={ui.hint}>
+                {reauthWindowText
+                  ? `Your account has a passkey: confirm with it, since your last confirmation is more than ${reauthWindowText} old.`
+                  : "Your account has a passkey: confirm with it, to show it is you."}
+              </p>
+              <PasskeyButton run={stepUpWithPasskey} onDone={() => setPasskeyConfirmed(true)} variant="secondary" errorId="impersonate-passkey-error">
+                Confirm with your passkey
+              </PasskeyButton>
+            </div>
+          ) : askPassword && stepUpWith === "totp" ? (
             <div>
               <label htmlFor="impersonate-password" className={ui.label}>
                 Code from your authenticator app

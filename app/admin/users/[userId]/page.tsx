@@ -17,6 +17,7 @@ import { formatRelative, formatUtc } from "../../../_lib/format";
 import { checkStaffPage } from "../../_lib/staff-page";
 import { AuditTable } from "../../audit/audit-table";
 import { changeRoleAction, revokeAllSessionsAction, revokeSessionAction, setBannedAction } from "./actions";
+import { ResetMfaSection } from "./reset-mfa-section";
 
 export const metadata: Metadata = { title: "User" };
 
@@ -173,6 +174,8 @@ export default async function UserDetailPage({ params }: Props) {
           </ul>
         </section>
       </div>
+
+      <ResetMfaSection runtime={runtime} session={session} user={user} />
 
       <section aria-labelledby="subject-history-heading" className={`${ui.card} overflow-hidden`}>
         <div className={ui.cardHeader}>

@@ -1,0 +1,58 @@
+"use client";
+
+import { useRef, useState } from "react";
+import { PasskeyButton } from "../../../_components/passkey-button";
+import { ui } from "../../../_components/styles";
+import { SubmitButton } from "../../../_components/submit-button";
+import { stepUpWithPasskey } from "../../../_lib/passkey-client";
+import { resetSecondFactorsAction } from "./reset-mfa-actions";
+
+/**
+ * The reset form. An admin whose step-up is a code types it here (works without JavaScript); one whose step-up
+ * is a passkey confirms with it first, and the same form is then sent.
+ */
+export function ResetMfaForm({ userId, userName, stepUp }: { userId: string; userName: string; stepUp: "fresh" | "passkey" | "totp" | "password" }) {
+  const formRef = useRef<HTMLFormElement>(null);
+  const [confirmed, setConfirmed] = useState(false);
+  const needsPasskey = stepUp === "passkey" && !confirmed;
+  return (
+    <form ref={formRef} action={resetSecondFactorsAction} className="space-y-4">
+      <input type="hidden" name="userId" value={userId} />
+      <div>
+        <label htmlFor="reset-mfa-reason" className={ui.label}>
+          Reason
+        </label>
+        <textarea id="reset-mfa-reason" name="reason" required maxLength={500} rows={2} className={`${ui.input} mt-1.5`} aria-describedby="reset-mfa-hint" />
+        <p id="reset-mfa-hint" className={ui.hint}>
+          Required; goes into the audit log. Say how you confirmed {userName} is who they say they are.
+        </p>
+      </div>
+      {stepUp === "totp" ? (
+        <div>
+          <label htmlFor="reset-mfa-code" className={ui.label}>
+            Code from your authenticator app
+          </label>
+          <input id="reset-mfa-code" name="code" required inputMode="numeric" autoComplete="one-time-code" maxLength={64} className={`${ui.input} mt-1.5 font-mono`} />
+        </div>
+      ) : null}
+      {stepUp === "password" ? <p className="text-sm text-slate-700">Your own sign-in is not recent: sign out and in again first.</p> : null}
+      {needsPasskey ? (
+        <PasskeyButton
+          run={stepUpWithPasskey}
+          errorId="reset-mfa-passkey-error"
+          variant="dangerSoft"
+          onDone={() => {
+            setConfirmed(true);
+            formRef.current?.requestSubmit();
+          }}
+        >
+          Confirm with your passkey and reset
+        </PasskeyButton>
+      ) : (
+        <SubmitButton variant="dangerSoft" disabled={stepUp === "password"}>
+          Reset second factors
+        </SubmitButton>
+      )}
+    </form>
+  );
+}
