@@ -9,7 +9,7 @@ import { verifyPassword } from "../auth/password";
 import { isOverlongPassword } from "../auth/password-policy";
 import { accessRefusal } from "../auth/access";
 import { isStepUpFresh } from "../auth/mfa/policy";
-import { stepUpWithFactor, strongestFactor, type MfaDeps } from "../auth/mfa/service";
+import { stepUpWithFactor, strongestFactor, type FactorAnswer, type MfaDeps } from "../auth/mfa/service";
 import type { LoginThrottle } from "../auth/rate-limit";
 import { auditEvents, users } from "../db/schema";
 import type { Db } from "../db/types";
@@ -46,6 +46,8 @@ export interface StartInput {
   password?: unknown;
   /** A TOTP code, for a step-up by an actor who has a second factor. */
   code?: unknown;
+  /** A passkey's answer (options from POST /api/auth/mfa/passkeys/assertion), for an actor whose strongest factor it is. */
+  passkey?: Extract<FactorAnswer, { method: "passkey" }> | null;
   metadata: SessionMetadata;
 }
 
@@ -118,15 +120,16 @@ async function freshStepUp(
 
   if (factor) {
     const code = typeof input.code === "string" ? input.code.trim() : "";
-    // A passkey is answered in the browser before the form is sent (POST /api/auth/mfa/step-up), which makes
-    // the session fresh; a code typed into the form is the other way, for those with an authenticator app.
-    if (!code) {
+    // The answer comes with the request itself (a passkey's assertion, or a typed code), never from an earlier
+    // one: with a step-up window of 0 every Sign In As is confirmed on its own.
+    const answer: FactorAnswer | null = input.passkey ?? (code ? { method: "totp", code } : null);
+    if (!answer) {
       return deny(deps, base, "REAUTH_REQUIRED", {
         message: factor === "passkey" ? "Confirm with your passkey to continue." : "Enter a code from your authenticator app to continue.",
         details: { reauthWindowS: deps.reauthWindowS, stepUpWith: factor },
       });
     }
-    const verified = await stepUpWithFactor(deps.mfa, context, { method: "totp", code }, metadata);
+    const verified = await stepUpWithFactor(deps.mfa, context, answer, metadata);
     if (!verified.ok) {
       const refusal = verified.code === "RATE_LIMITED" ? "RATE_LIMITED" : "REAUTH_REQUIRED";
       return deny(deps, base, refusal, { message: verified.message, details: { ...(verified.details ?? {}), stepUpWith: factor, cause: verified.code } });

@@ -1,8 +1,12 @@
+import "server-only";
+import { headers } from "next/headers";
 import type { AuthenticationResponseJSON } from "@simplewebauthn/server";
 import type { FactorAnswer } from "../auth/mfa/service";
 import { relyingPartyFor, type RelyingParty } from "../auth/mfa/webauthn";
+import { AssertionJson } from "../auth/mfa/webauthn-json";
 import { AppError } from "../errors";
-import { requestOrigin } from "../http/same-origin";
+import { isCrossSiteRequest, requestOrigin } from "../http/same-origin";
+import type { Runtime } from "../runtime";
 import type { ApiContext } from "./api-handler";
 
 /** The relying party for this request: the configured one, else this request's own origin (the CSRF rule's). */
@@ -20,4 +24,33 @@ export function factorAnswerOf(ctx: ApiContext, body: ParsedAnswer): FactorAnswe
   if (body.method !== "passkey") return body;
   // The outline was checked by the route's schema; @simplewebauthn/server checks the rest.
   return { method: "passkey", response: body.response as AuthenticationResponseJSON, rp: relyingPartyOf(ctx) };
+}
+
+/**
+ * The relying party for a server action. An action has no request URL to take the scheme from; the browser's
+ * Origin header has it, and the proxy's CSRF rule has already matched that header against the host.
+ */
+export async function actionRelyingParty(runtime: Runtime): Promise<RelyingParty | null> {
+  const h = await headers();
+  const settings = { appOrigin: runtime.config.appOrigin };
+  const origin = requestOrigin(h, settings) ?? (isCrossSiteRequest(h, settings) ? null : h.get("origin"));
+  return relyingPartyFor(runtime.config.mfa.webauthn, origin);
+}
+
+/**
+ * A passkey answer posted in a form field (JSON, filled in by the page's script just before the post), as the
+ * answer the service checks; null when the field is empty or not an assertion.
+ */
+export async function passkeyFieldAnswer(runtime: Runtime, field: string | undefined): Promise<Extract<FactorAnswer, { method: "passkey" }> | null> {
+  if (!field) return null;
+  let json: unknown;
+  try {
+    json = JSON.parse(field);
+  } catch {
+    return null;
+  }
+  const parsed = AssertionJson.safeParse(json);
+  const rp = parsed.success ? await actionRelyingParty(runtime) : null;
+  // The outline was checked just now; @simplewebauthn/server checks the rest.
+  return parsed.success && rp ? { method: "passkey", response: parsed.data as AuthenticationResponseJSON, rp } : null;
 }

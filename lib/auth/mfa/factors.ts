@@ -34,7 +34,7 @@ export interface MfaDeps {
   policy: StaffMfaPolicy;
   issuer: string;
   webauthn: { rpName: string; origin?: string; rpId?: string };
-  /** IMPERSONATION_REAUTH_WINDOW: how recent a second factor must be to add or remove one. */
+  /** How recent a second factor must be to add or remove one (IMPERSONATION_REAUTH_WINDOW, at least five minutes). */
   stepUpWindowS: number;
 }
 

@@ -1,23 +1,23 @@
 "use client";
 
-import { useRef, useState } from "react";
+import { useRef } from "react";
 import { PasskeyButton } from "../../../_components/passkey-button";
 import { ui } from "../../../_components/styles";
 import { SubmitButton } from "../../../_components/submit-button";
-import { stepUpWithPasskey } from "../../../_lib/passkey-client";
+import { passkeyAssertion } from "../../../_lib/passkey-client";
 import { resetSecondFactorsAction } from "./reset-mfa-actions";
 
 /**
  * The reset form. An admin whose step-up is a code types it here (works without JavaScript); one whose step-up
- * is a passkey confirms with it first, and the same form is then sent.
+ * is a passkey answers the browser's prompt, and the answer is sent with the form.
  */
 export function ResetMfaForm({ userId, userName, stepUp }: { userId: string; userName: string; stepUp: "fresh" | "passkey" | "totp" | "password" }) {
   const formRef = useRef<HTMLFormElement>(null);
-  const [confirmed, setConfirmed] = useState(false);
-  const needsPasskey = stepUp === "passkey" && !confirmed;
+  const passkeyRef = useRef<HTMLInputElement>(null);
   return (
     <form ref={formRef} action={resetSecondFactorsAction} className="space-y-4">
       <input type="hidden" name="userId" value={userId} />
+      <input ref={passkeyRef} type="hidden" name="passkey" defaultValue="" />
       <div>
         <label htmlFor="reset-mfa-reason" className={ui.label}>
           Reason
@@ -36,13 +36,17 @@ export function ResetMfaForm({ userId, userName, stepUp }: { userId: string; use
         </div>
       ) : null}
       {stepUp === "password" ? <p className="text-sm text-slate-700">Your own sign-in is not recent: sign out and in again first.</p> : null}
-      {needsPasskey ? (
+      {stepUp === "passkey" ? (
         <PasskeyButton
-          run={stepUpWithPasskey}
+          run={async () => {
+            if (formRef.current && !formRef.current.reportValidity()) return { ok: false, code: "INVALID_INPUT", message: "Give a reason first." };
+            return passkeyAssertion("step-up");
+          }}
           errorId="reset-mfa-passkey-error"
           variant="dangerSoft"
-          onDone={() => {
-            setConfirmed(true);
+          onDone={(response) => {
+            // The passkey's answer goes with the post: the step-up and the reset are one request.
+            if (passkeyRef.current) passkeyRef.current.value = JSON.stringify(response);
             formRef.current?.requestSubmit();
           }}
         >
