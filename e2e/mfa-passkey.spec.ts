@@ -6,7 +6,7 @@
  */
 import { expect, test, type CDPSession, type Page } from "@playwright/test";
 import { SAMPLE_PASSWORD } from "./support/constants";
-import { banner, errorAlert, openSignInAs, searchUsers, signIn, snap, uniqueReason, whoAmI } from "./support/flows";
+import { banner, errorAlert, openSignInAs, searchUsers, signIn, signInToSecondStep, signOut, snap, uniqueReason, whoAmI } from "./support/flows";
 
 // Fixture users 29 (support staff) and 14 (a user) of the sample shape, used by no other spec.
 const agent = { email: "linus.hopper.29@example.com", name: "Linus Hopper" };
@@ -19,11 +19,6 @@ async function virtualAuthenticator(page: Page): Promise<{ cdp: CDPSession; auth
     options: { protocol: "ctap2", transport: "internal", hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
   });
   return { cdp, authenticatorId };
-}
-
-async function signOut(page: Page): Promise<void> {
-  await page.getByRole("button", { name: /Sign out/ }).first().click();
-  await expect(page).toHaveURL(/\/login/);
 }
 
 test("register a passkey, sign in with password and passkey, and confirm Sign In As with it", async ({ page }) => {
@@ -50,11 +45,7 @@ test("register a passkey, sign in with password and passkey, and confirm Sign In
   await signOut(page);
 
   // The password alone leads to the second step; the passkey finishes it.
-  await page.getByLabel("Email").fill(agent.email);
-  await page.getByLabel("Password", { exact: true }).fill(SAMPLE_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/login\/verify/);
-  expect((await whoAmI(page)).status).toBe(401);
+  await signInToSecondStep(page, agent.email, SAMPLE_PASSWORD);
   await page.getByRole("button", { name: "Sign in with your passkey" }).click();
   await expect(page).not.toHaveURL(/\/login/);
   expect((await whoAmI(page)).body).toMatchObject({ user: { email: agent.email }, session: { aal: 2 } });
