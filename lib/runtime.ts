@@ -140,6 +140,7 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
     policy: config.mfa.staffPolicy,
     issuer: config.mfa.issuer,
     webauthn: config.mfa.webauthn,
+    reauthWindowS: config.impersonation.reauthWindowS,
     // A passkey change spans two requests (options, then the answer), so its step-up window is never below five minutes.
     stepUpWindowS: Math.max(config.impersonation.reauthWindowS, 300),
   };

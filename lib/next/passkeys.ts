@@ -19,11 +19,15 @@ export function relyingPartyOf(ctx: ApiContext): RelyingParty {
 
 type ParsedAnswer = { method: "passkey"; response: unknown } | { method: "totp" | "recovery"; code: string };
 
-/** A parsed body as the answer the service checks; a passkey's answer gets the relying party it must match. */
+/** A passkey's assertion (its outline checked by the route's schema) with the relying party it must match. */
+export function passkeyAnswerOf(ctx: ApiContext, response: unknown): Extract<FactorAnswer, { method: "passkey" }> {
+  // @simplewebauthn/server checks every field the outline did not.
+  return { method: "passkey", response: response as AuthenticationResponseJSON, rp: relyingPartyOf(ctx) };
+}
+
+/** A parsed body as the answer the service checks. */
 export function factorAnswerOf(ctx: ApiContext, body: ParsedAnswer): FactorAnswer {
-  if (body.method !== "passkey") return body;
-  // The outline was checked by the route's schema; @simplewebauthn/server checks the rest.
-  return { method: "passkey", response: body.response as AuthenticationResponseJSON, rp: relyingPartyOf(ctx) };
+  return body.method === "passkey" ? passkeyAnswerOf(ctx, body.response) : body;
 }
 
 /**

@@ -27,7 +27,7 @@ export async function resetUserSecondFactors(
   if ([...reason].length > MAX_REASON_LENGTH) return fail("REASON_TOO_LONG");
   if (!(await findUserById(deps.db, targetId))) return fail("USER_NOT_FOUND");
   const factor = await strongestFactor(deps.db, actor.user.id);
-  const fresh = isStepUpFresh({ hasSecondFactor: factor !== null, lastAuthenticatedAt: actor.lastAuthenticatedAt, mfaVerifiedAt: actor.mfaVerifiedAt }, deps.sessions.clock(), deps.stepUpWindowS);
+  const fresh = isStepUpFresh({ hasSecondFactor: factor !== null, lastAuthenticatedAt: actor.lastAuthenticatedAt, mfaVerifiedAt: actor.mfaVerifiedAt }, deps.sessions.clock(), deps.reauthWindowS);
   if (!fresh) {
     // Without a second factor of their own the admin's step-up is a fresh sign-in: nothing to answer here.
     if (!factor || !input.stepUp) return fail("STEP_UP_REQUIRED", { stepUpWith: factor ?? "password" });

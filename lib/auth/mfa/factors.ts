@@ -34,7 +34,9 @@ export interface MfaDeps {
   policy: StaffMfaPolicy;
   issuer: string;
   webauthn: { rpName: string; origin?: string; rpId?: string };
-  /** How recent a second factor must be to add or remove one (IMPERSONATION_REAUTH_WINDOW, at least five minutes). */
+  /** IMPERSONATION_REAUTH_WINDOW: how recent the strongest factor must be for a staff action answered in one request. */
+  reauthWindowS: number;
+  /** How recent a second factor must be to add or remove one: the same window, but at least five minutes. */
   stepUpWindowS: number;
 }
 

@@ -17,7 +17,7 @@ export async function ResetMfaSection({ runtime, session, user }: { runtime: Run
   const fresh = isStepUpFresh(
     { hasSecondFactor: factor !== null, lastAuthenticatedAt: session.lastAuthenticatedAt, mfaVerifiedAt: session.mfaVerifiedAt },
     runtime.clock(),
-    runtime.mfa.stepUpWindowS,
+    runtime.mfa.reauthWindowS,
   );
   const names = { passkey: "passkeys", totp: "an authenticator app", recovery: "recovery codes" } as const;
   return (
