@@ -46,16 +46,16 @@ export async function MfaSection({ runtime, session, locked }: { runtime: Runtim
             </p>
             {managePasskeys}
             {totp ? (
-            <form action={disableTotpAction} className="space-y-3">
-              <input type="hidden" name="method" value="totp" />
-              <div>
-                <label htmlFor="disable-code" className={ui.label}>
-                  Current code, to turn it off
-                </label>
-                <input id="disable-code" name="code" required inputMode="numeric" autoComplete="one-time-code" maxLength={64} className={`${ui.input} mt-1.5 font-mono`} />
-              </div>
-              <SubmitButton variant="dangerSoft">{passkeys > 0 ? "Remove the authenticator app" : "Turn off two-step verification"}</SubmitButton>
-            </form>
+              <form action={disableTotpAction} className="space-y-3">
+                <input type="hidden" name="method" value="totp" />
+                <div>
+                  <label htmlFor="disable-code" className={ui.label}>
+                    Current code, to turn it off
+                  </label>
+                  <input id="disable-code" name="code" required inputMode="numeric" autoComplete="one-time-code" maxLength={64} className={`${ui.input} mt-1.5 font-mono`} />
+                </div>
+                <SubmitButton variant="dangerSoft">{passkeys > 0 ? "Remove the authenticator app" : "Turn off two-step verification"}</SubmitButton>
+              </form>
             ) : (
               <form action={startTotpAction}>
                 <SubmitButton variant="secondary">Set up an authenticator app</SubmitButton>
