@@ -229,6 +229,48 @@ export const loginChallenges = pgTable(
   (t) => [index("login_challenges_expires_at_idx").on(t.expiresAt)],
 );
 
+/**
+ * A user's passkeys (WebAuthn credentials). The public key is all the server holds; the signature counter is
+ * kept so a cloned authenticator (a counter that goes backwards) is refused.
+ */
+export const webauthnCredentials = pgTable(
+  "webauthn_credentials",
+  {
+    /** The credential id, base64url, as the authenticator reports it. */
+    id: text("id").primaryKey(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** COSE public key, base64url. */
+    publicKey: text("public_key").notNull(),
+    counter: bigint("counter", { mode: "number" }).notNull().default(0),
+    transports: text("transports").array().notNull().default([]),
+    name: text("name").notNull(),
+    createdAt: tz("created_at").notNull().defaultNow(),
+    lastUsedAt: tz("last_used_at"),
+  },
+  (t) => [index("webauthn_credentials_user_idx").on(t.userId)],
+);
+export type WebauthnCredentialRow = typeof webauthnCredentials.$inferSelect;
+
+export const WEBAUTHN_CEREMONIES = ["register", "authenticate"] as const;
+export type WebauthnCeremony = (typeof WEBAUTHN_CEREMONIES)[number];
+
+/** Outstanding WebAuthn challenges: single-use (deleted when answered), a few minutes long, bound to one user. */
+export const webauthnChallenges = pgTable(
+  "webauthn_challenges",
+  {
+    /** The challenge itself, base64url: what the browser signs and sends back in clientDataJSON. */
+    challenge: text("challenge").primaryKey(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    ceremony: text("ceremony").$type<WebauthnCeremony>().notNull(),
+    expiresAt: tz("expires_at").notNull(),
+  },
+  (t) => [index("webauthn_challenges_expires_at_idx").on(t.expiresAt)],
+);
+
 /** Outbox of Redis deletes that could not be made during an outage; replayed before Redis is trusted again. */
 export const cacheInvalidations = pgTable("cache_invalidations", {
   sessionId: text("session_id").primaryKey(),
