@@ -41,7 +41,7 @@ function withoutNul<T>(value: T): T {
  * Appends one row to the chain in a single statement, so it is atomic with or without a surrounding
  * transaction and costs one round trip: lock the chain head (`FOR UPDATE`: writers on every instance queue
  * here, one order), snapshot actor and subject from `users`, hash in SQL over the values as stored
- * (drizzle/0007_audit_chain_sql.sql), insert, move the head.
+ * (drizzle/0008_audit_chain_sql.sql), insert, move the head.
  */
 async function appendChained(db: Executor, event: AuditEventInput): Promise<void> {
   const metadata = event.metadata == null ? null : JSON.stringify(withoutNul(event.metadata));

@@ -1,6 +1,6 @@
 /**
  * The audit chain's canonical content, re-implemented independently of the SQL that writes it
- * (drizzle/0007_audit_chain_sql.sql), so `audit:verify` checks the database rather than trusting it.
+ * (drizzle/0008_audit_chain_sql.sql), so `audit:verify` checks the database rather than trusting it.
  * The definition an auditor can re-implement is in SECURITY.md ("Audit chain").
  */
 import { createHash } from "node:crypto";
