@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { recordAuditEvent } from "@/lib/audit/audit";
 import { canonicalAuditRow } from "@/lib/audit/canonical";
+import { auditChainStatus } from "@/lib/audit/chain-status";
 import { verifyAuditChain } from "@/lib/audit/verify";
 import { openDatabase } from "@/lib/db/client";
 import { rowsOf } from "@/lib/db/rows";
@@ -63,7 +64,7 @@ describe("chaining the rows written before the chain existed", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 180_000);
 });
 
 describe("the audit chain on PGlite", () => {
@@ -80,6 +81,15 @@ describe("the audit chain on PGlite", () => {
     await rt.db.transaction(async (tx) => recordAuditEvent(tx, { action: "auth.login", actorId: ada.id, subjectId: ada.id, ip: "127.0.0.1" }));
     const report = await verifyAuditChain(rt.db, { batchSize: 1 });
     expect(report).toMatchObject({ ok: true, rows: 2, head: { seq: 2 } });
+  });
+
+  it("reports the console's chain status: under way while a walk outlasts the page's wait, then verified with the rows counted", async () => {
+    expect(await auditChainStatus(rt.db, Date.now(), 0)).toEqual({ state: "checking" });
+    const status = await auditChainStatus(rt.db, Date.now(), 60_000);
+    expect(status).toMatchObject({ state: "checked", ok: true, rows: 2, head: { seq: 2 } });
+    // A row added later is verified from the last verified link.
+    await recordAuditEvent(rt.db, { action: "auth.logout", actorId: null, subjectId: null });
+    expect(await auditChainStatus(rt.db, Date.now(), 60_000)).toMatchObject({ state: "checked", ok: true, rows: 3, head: { seq: 3 } });
   });
 
   it("snapshots the actor and subject as they were, so a later rename does not rewrite the row", async () => {
@@ -165,6 +175,8 @@ describe.skipIf(!pg.ok)("the audit chain on PostgreSQL", () => {
     const report = await verifyAuditChain(rt.db);
     expect(report).toMatchObject({ ok: false, rows: 4, break: { problem: "altered", id, seq: 5 } });
     expect(report.break!.message).toContain(`row id ${id}`);
+    // The console's status says the same.
+    expect(await auditChainStatus(rt.db, Date.now(), 60_000)).toMatchObject({ state: "checked", ok: false, break: { problem: "altered", id } });
     await tamper(`update audit_events set reason = 'reason 3' where seq = 5`);
     expect((await verifyAuditChain(rt.db)).ok).toBe(true);
   });

@@ -4,6 +4,7 @@
  * impersonation an admin loses with their role.
  */
 import { randomUUID } from "node:crypto";
+import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_PASSWORD } from "../support/fixtures";
 import { probePostgres, probeRedis } from "../support/services";
@@ -66,6 +67,32 @@ describe.skipIf(!available)("admin user APIs over HTTP", () => {
       const res = await readAudit(admin, { action: "auth.login", actorId: user.id, subjectId: user.id });
       expect(res.total).toBe(1);
       expect(res.events[0]).toMatchObject({ action: "auth.login", actor: { id: user.id }, subject: { id: user.id } });
+    });
+
+    it("exports the filtered audit log to staff as a CSV download and as NDJSON, with each person as they were", async () => {
+      const user = await makePerson(t, "user");
+      await signIn(t, user);
+      const csv = await admin.get(`/api/admin/audit?format=csv&subject=${user.id}`);
+      expect(csv.status, csv.text).toBe(200);
+      expect(csv.headers.get("content-type")).toMatch(/^text\/csv/);
+      expect(csv.headers.get("content-disposition")).toMatch(/^attachment; filename="audit-[0-9T-]+\.csv"$/);
+      const records = parse(csv.text, { bom: true, columns: true }) as Record<string, string>[];
+      expect(records.map((r) => [r.action, r.actor_email, r.subject_email])).toEqual([["auth.login", user.email, user.email]]);
+      const ndjson = await admin.get(`/api/admin/audit?format=ndjson&action=auth.login&subject=${encodeURIComponent(user.email)}`);
+      expect(ndjson.headers.get("content-type")).toMatch(/^application\/x-ndjson/);
+      const lines = ndjson.text.trimEnd().split("\n").map((l) => JSON.parse(l) as { subject_id: string; hash: string });
+      expect(lines).toHaveLength(1);
+      expect(lines[0]!.subject_id).toBe(user.id);
+    });
+
+    it("refuses the export to a regular user (403), and a bad format or day with 400 INVALID_INPUT instead of a download", async () => {
+      const user = await signIn(t, await makePerson(t, "user"));
+      expect((await user.get("/api/admin/audit?format=csv")).status).toBe(403);
+      for (const query of ["format=xlsx", "format=csv&from=yesterday", "format=csv&actorId=not-a-uuid"]) {
+        const res = await admin.get(`/api/admin/audit?${query}`);
+        expect(res.status, query).toBe(400);
+        expect(res.body.error.code, query).toBe("INVALID_INPUT");
+      }
     });
   });
 

@@ -1,9 +1,18 @@
-import type { ChainReport } from "@/lib/audit/verify";
-import { ErrorMessage, NoticeMessage } from "../../_components/messages";
+import type { ChainStatusReport } from "@/lib/audit/chain-status";
+import { ErrorMessage, InfoMessage, NoticeMessage } from "../../_components/messages";
 import { formatUtcSeconds } from "../../_lib/format";
 
 /** Whether the hash chain verifies up to the latest row, or the first row that breaks it. */
-export function ChainStatus({ report }: { report: ChainReport & { checkedAt: Date } }) {
+export function ChainStatus({ report }: { report: ChainStatusReport }) {
+  if (report.state === "checking") {
+    return (
+      <InfoMessage role="status">
+        <span data-testid="audit-chain" data-ok="pending">
+          The audit chain is being verified; reload the page in a moment to see the result.
+        </span>
+      </InfoMessage>
+    );
+  }
   if (report.ok) {
     return (
       <NoticeMessage>
