@@ -21,6 +21,8 @@ import { createImpersonationSessions, type ImpersonationSessions } from "./sessi
 import { createSessionManager, type SessionManager } from "./session/manager";
 import { createSessionStore } from "./session/store";
 import { configureNotices } from "./notify/notify-audit";
+import { enqueueMail } from "./notify/outbox";
+import type { InvitationDeps } from "./account/invitations";
 import type { MailWorker } from "./notify/worker";
 import { runStartupTasks, startMailWorker, startSessionPruning } from "./startup";
 
@@ -35,6 +37,7 @@ export interface Runtime {
   sessions: SessionManager;
   impersonationSessions: ImpersonationSessions;
   impersonation: ImpersonationDeps;
+  invitations: InvitationDeps;
   sealer: CookieSealer;
   throttle: LoginThrottle;
   mfa: MfaDeps;
@@ -151,6 +154,20 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
     cache,
     sessions,
     impersonationSessions,
+    invitations: {
+      db,
+      clock,
+      inviteTtlS: config.inviteTtlS,
+      reauthWindowS: config.impersonation.reauthWindowS,
+      appOrigin: config.appOrigin,
+      sendInvitation: async (tx, mail) => {
+        await enqueueMail(tx, {
+          to: mail.to,
+          template: "invite",
+          data: { name: mail.name, role: mail.role, link: mail.link, expiresAt: mail.expiresAt.toISOString(), invitedBy: mail.invitedBy.name },
+        });
+      },
+    },
     impersonation: {
       db,
       sessions,

@@ -178,7 +178,7 @@ export async function revokeInvitation(deps: InvitationDeps, actor: SessionConte
 export async function invitationStates(db: Db, userIds: string[], now: Date): Promise<Map<string, Exclude<InvitationState, null>>> {
   if (userIds.length === 0) return new Map();
   const rows = await db
-    .select({ userId: accountTokens.userId, usable: sql<boolean>`bool_or(${accountTokens.expiresAt} > ${now})` })
+    .select({ userId: accountTokens.userId, usable: sql<boolean>`bool_or(${accountTokens.expiresAt} > ${now.toISOString()}::timestamptz)` })
     .from(accountTokens)
     .innerJoin(users, eq(users.id, accountTokens.userId))
     .where(and(inArray(accountTokens.userId, userIds), eq(accountTokens.purpose, "invite"), isNull(accountTokens.usedAt), isNull(users.passwordHash)))

@@ -76,7 +76,11 @@ export function createMailWorker(options: MailWorkerOptions) {
       logger.warn(dead ? "mail: giving up on a message" : "mail: send failed, will retry", { id: row.id, attempts: row.attempts, error: errorText(error) });
       return false;
     }
-    await db.update(mailOutbox).set({ sentAt: sql`now()`, lastError: null }).where(and(eq(mailOutbox.id, row.id), isNull(mailOutbox.sentAt)));
+    // A single-use account link (an invitation) lives in the outbox only until it is delivered.
+    await db
+      .update(mailOutbox)
+      .set({ sentAt: sql`now()`, lastError: null, payload: sql`${mailOutbox.payload} - 'link'` })
+      .where(and(eq(mailOutbox.id, row.id), isNull(mailOutbox.sentAt)));
     return true;
   }
 
