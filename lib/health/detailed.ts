@@ -4,6 +4,7 @@
  */
 import { sql } from "drizzle-orm";
 import { createPostgresOutbox } from "../cache/outbox";
+import { rowsOf } from "../db/rows";
 import type { Db } from "../db/types";
 import { outboxStats } from "../notify/outbox";
 import { cacheCounters } from "../observability/metrics";
@@ -12,11 +13,6 @@ import { CHECK_TIMEOUT_MS, checkDatabase, checkRedis, overallStatus, withTimeout
 export interface Versions {
   app: string;
   next: string;
-}
-
-/** drizzle's execute answers an array on postgres.js and `{ rows }` on PGlite. */
-function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
 async function postgresVersion(db: Db): Promise<string | null> {
