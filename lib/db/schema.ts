@@ -53,6 +53,17 @@ export const users = pgTable(
 export type UserRow = typeof users.$inferSelect;
 export type NewUserRow = typeof users.$inferInsert;
 
+/** What an admin is told on their own session after an impersonation ended without their Stop. */
+export interface ReturnNotice {
+  /** The end cause (lib/audit/actions.ts IMPERSONATION_END_CAUSES). */
+  cause: string;
+  targetName: string;
+  /** Epoch ms. */
+  endedAt: number;
+  /** Who ended it, when someone else did (force-end, a ban); null otherwise. */
+  byName: string | null;
+}
+
 export const sessions = pgTable(
   "sessions",
   {
@@ -82,6 +93,11 @@ export const sessions = pgTable(
     /** Authenticator assurance: 1 after a password alone, 2 after a password and a second factor. */
     aal: smallint("aal").notNull().default(1),
     mfaVerifiedAt: tz("mfa_verified_at"),
+    /**
+     * On an admin's own session, how the impersonation it came back from ended (when it did not end by
+     * the admin's own Stop): the next page tells the admin, until they dismiss it or start another.
+     */
+    returnNotice: jsonb("return_notice").$type<ReturnNotice>(),
   },
   (t) => [
     index("sessions_user_id_idx").on(t.userId),

@@ -3,7 +3,7 @@ import { ERRORS } from "@/lib/errors";
 import { canImpersonate, type ImpersonationDenial } from "@/lib/impersonation/policy";
 import type { SessionUser } from "@/lib/session/types";
 import type { UserListItem, UserSort } from "@/lib/users/users";
-import { RoleBadge, SampleBadge, StatusBadge } from "../../_components/badges";
+import { InvitationBadge, RoleBadge, SampleBadge, StatusBadge } from "../../_components/badges";
 import { buttonClass, ui } from "../../_components/styles";
 import { formatRelative, formatUtc } from "../../_lib/format";
 import { usersHref, type UsersView } from "./users-query";
@@ -47,7 +47,19 @@ function SortHeader({ view, column, label, className = "" }: { view: UsersView; 
   );
 }
 
-export function UsersTable({ view, items, actor, now }: { view: UsersView; items: UserListItem[]; actor: SessionUser; now: number }) {
+export function UsersTable({
+  view,
+  items,
+  invitations,
+  actor,
+  now,
+}: {
+  view: UsersView;
+  items: UserListItem[];
+  invitations: ReadonlyMap<string, "pending" | "expired">;
+  actor: SessionUser;
+  now: number;
+}) {
   return (
     // relative: the headers' sr-only spans are positioned absolutely and would otherwise widen the page.
     <div className="relative overflow-x-auto">
@@ -95,6 +107,7 @@ export function UsersTable({ view, items, actor, now }: { view: UsersView; items
                 </td>
                 <td className={ui.td}>
                   <StatusBadge status={user.status} />
+                  <InvitationBadge state={invitations.get(user.id)} />
                 </td>
                 <td className={`${ui.td} text-right tabular-nums`}>{user.activeSessions}</td>
                 <td className={`${ui.td} whitespace-nowrap text-slate-700`}>
