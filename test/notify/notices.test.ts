@@ -44,7 +44,7 @@ for (const b of await impersonationBackends()) {
       expect(stopped.ok).toBe(true);
       const notices = await listNotifications(rt.db, imp.target.id);
       expect(notices.map((n) => n.kind).sort()).toEqual(["impersonation_ended", "impersonation_started"]);
-      expect(notices.find((n) => n.kind === "impersonation_ended")?.payload).toMatchObject({ cause: "stop", reason: REASON });
+      expect(notices.find((n) => n.kind === "impersonation_ended")?.payload).toMatchObject({ cause: "stop", reason: REASON, durationS: 300 });
       expect(await mailTo(rt, imp.target.email)).toHaveLength(2);
     });
 
@@ -55,7 +55,9 @@ for (const b of await impersonationBackends()) {
       const expiring = await impersonating(rt);
       rt.clock.advance(2 * 3600_000);
       expect(await rt.sessions.validateSessionWithCache(expiring.token)).not.toBeNull();
-      expect((await listNotifications(rt.db, imp.target.id)).map((n) => n.payload.cause)).toContain("force_end");
+      const forced = (await listNotifications(rt.db, imp.target.id)).find((n) => n.payload.cause === "force_end");
+      // The user learns who was in their account, not only who ended it.
+      expect(forced?.payload.by).toEqual({ name: imp.admin.user.name, role: "admin" });
       expect((await listNotifications(rt.db, expiring.target.id)).map((n) => n.payload.cause)).toContain("expire");
     });
 
