@@ -3,10 +3,10 @@
  * (the test reads the key from the page and computes codes itself), sign out, sign in with password and code,
  * and use a recovery code exactly once.
  */
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { Secret, TOTP } from "otpauth";
 import { SAMPLE_PASSWORD } from "./support/constants";
-import { errorAlert, signIn, snap, whoAmI } from "./support/flows";
+import { errorAlert, signIn, signInToSecondStep, signOut, snap, whoAmI } from "./support/flows";
 
 // Fixture user 17 of the sample shape: support staff, active, used by no other spec.
 const agent = { email: "niklaus.lovelace.17@example.com", name: "Niklaus Lovelace" };
@@ -26,11 +26,6 @@ async function freshCode(secret: string, used: Set<string>): Promise<string> {
     }
     await new Promise((r) => setTimeout(r, 1000));
   }
-}
-
-async function signOut(page: Page): Promise<void> {
-  await page.getByRole("button", { name: /Sign out/ }).first().click();
-  await expect(page).toHaveURL(/\/login/);
 }
 
 test("enrol TOTP, then sign in with password and code; a recovery code works once", async ({ page }) => {
@@ -61,11 +56,7 @@ test("enrol TOTP, then sign in with password and code; a recovery code works onc
   await signOut(page);
 
   // The password alone leads to the second step, not into the app.
-  await page.getByLabel("Email").fill(agent.email);
-  await page.getByLabel("Password", { exact: true }).fill(SAMPLE_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/login\/verify/);
-  expect((await whoAmI(page)).status).toBe(401);
+  await signInToSecondStep(page, agent.email, SAMPLE_PASSWORD);
   await page.getByLabel("Code from your authenticator app").fill(await freshCode(secret, used));
   await page.getByRole("button", { name: "Verify and sign in" }).click();
   await expect(page).not.toHaveURL(/\/login/);

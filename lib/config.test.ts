@@ -93,6 +93,20 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ SESSION_SECRET: SECRET, NODE_ENV: "test", STAFF_MFA: "sometimes" })).toThrow(/STAFF_MFA/);
   });
 
+  it("takes the passkeys' origin from WEBAUTHN_ORIGIN or APP_ORIGIN and the RP ID from its host, and refuses an RP ID the origin cannot use", () => {
+    const base = { SESSION_SECRET: SECRET, NODE_ENV: "test" };
+    expect(loadConfig(base).mfa.webauthn).toEqual({ rpName: "Next Session Console", origin: undefined, rpId: undefined });
+    expect(loadConfig({ ...base, APP_ORIGIN: "https://console.example.com/" }).mfa.webauthn).toMatchObject({ origin: "https://console.example.com", rpId: "console.example.com" });
+    expect(loadConfig({ ...base, APP_ORIGIN: "https://a.example", WEBAUTHN_ORIGIN: "https://login.example.com:8443", WEBAUTHN_RP_ID: "Example.com", WEBAUTHN_RP_NAME: "Acme" }).mfa.webauthn).toEqual({
+      rpName: "Acme",
+      origin: "https://login.example.com:8443",
+      rpId: "example.com",
+    });
+    expect(() => loadConfig({ ...base, WEBAUTHN_ORIGIN: "https://console.example.com", WEBAUTHN_RP_ID: "other.example" })).toThrow(/WEBAUTHN_RP_ID "other.example" must be the host/);
+    expect(() => loadConfig({ ...base, WEBAUTHN_ORIGIN: "https://console.example.com", WEBAUTHN_RP_ID: "le.com" })).toThrow(/WEBAUTHN_RP_ID/);
+    expect(() => loadConfig({ ...base, WEBAUTHN_ORIGIN: "console.example.com" })).toThrow(/WEBAUTHN_ORIGIN must be an origin/);
+  });
+
   it("refuses a production config without MFA_ENCRYPTION_KEY unless second factors are off, and keeps several keys newest first", () => {
     expect(() => loadConfig({ SESSION_SECRET: SECRET, NODE_ENV: "production" })).toThrow(/MFA_ENCRYPTION_KEY is required in production/);
     expect(loadConfig({ SESSION_SECRET: SECRET, NODE_ENV: "production", STAFF_MFA: "off" }).mfa.encryptionKeys).toHaveLength(1);

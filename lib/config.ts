@@ -128,6 +128,9 @@ const envSchema = z.object({
   MFA_ENCRYPTION_KEY: optionalString,
   MFA_ISSUER: optionalString.transform((v) => v ?? "Next Session Console"),
   MFA_MAX_FAILURES_PER_15MIN: int(10, 1),
+  WEBAUTHN_RP_ID: optionalString.transform((v) => v?.toLowerCase()),
+  WEBAUTHN_RP_NAME: optionalString,
+  WEBAUTHN_ORIGIN: optionalString,
 });
 
 export type RawEnv = z.infer<typeof envSchema>;
@@ -222,6 +225,11 @@ export interface AppConfig {
     encryptionKeys: string[];
     issuer: string;
     maxFailuresPer15Min: number;
+    /**
+     * Passkeys. `origin` and `rpId` unset: taken from each request's own origin (as the CSRF check sees it), so
+     * a development server on any port works; set APP_ORIGIN or WEBAUTHN_ORIGIN behind a proxy and in production.
+     */
+    webauthn: { rpName: string; origin?: string; rpId?: string };
   };
   seed: {
     adminEmail: string;
@@ -428,9 +436,31 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
       encryptionKeys: parseMfaKeys(e.MFA_ENCRYPTION_KEY, staffPolicy, env, e.DATA_DIR),
       issuer: e.MFA_ISSUER,
       maxFailuresPer15Min: e.MFA_MAX_FAILURES_PER_15MIN,
+      webauthn: parseWebauthn(e),
     },
     seed: { adminEmail: e.ADMIN_EMAIL, adminPassword: e.ADMIN_PASSWORD, sampleUsers, setupTtlS: e.ADMIN_SETUP_TTL },
   };
+}
+
+/** WebAuthn's relying party: the origin defaults to APP_ORIGIN, the RP ID to that origin's host name. */
+function parseWebauthn(e: RawEnv): AppConfig["mfa"]["webauthn"] {
+  const rawOrigin = e.WEBAUTHN_ORIGIN ?? e.APP_ORIGIN;
+  let origin: string | undefined;
+  if (rawOrigin) {
+    try {
+      origin = new URL(rawOrigin).origin;
+    } catch {
+      throw new ConfigError(`${e.WEBAUTHN_ORIGIN ? "WEBAUTHN_ORIGIN" : "APP_ORIGIN"} must be an origin such as https://console.example.com, got "${rawOrigin}"`);
+    }
+  }
+  const host = origin ? new URL(origin).hostname : undefined;
+  const rpId = e.WEBAUTHN_RP_ID ?? host;
+  // The browser refuses an RP ID that is not the page's host or a parent domain of it: say so at boot.
+  if (rpId && host && host !== rpId && !host.endsWith(`.${rpId}`)) {
+    throw new ConfigError(`WEBAUTHN_RP_ID "${rpId}" must be the host of ${origin} or a parent domain of it`);
+  }
+  if (e.WEBAUTHN_RP_ID && !/^[a-z0-9.-]+$/.test(e.WEBAUTHN_RP_ID)) throw new ConfigError(`WEBAUTHN_RP_ID must be a domain name (no scheme or port), got "${e.WEBAUTHN_RP_ID}"`);
+  return { rpName: e.WEBAUTHN_RP_NAME ?? e.MFA_ISSUER, origin, rpId };
 }
 
 let cached: AppConfig | undefined;

@@ -139,6 +139,10 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
     throttle: createFactorThrottle(redis, config.mfa.maxFailuresPer15Min),
     policy: config.mfa.staffPolicy,
     issuer: config.mfa.issuer,
+    webauthn: config.mfa.webauthn,
+    reauthWindowS: config.impersonation.reauthWindowS,
+    // A passkey change spans two requests (options, then the answer), so its step-up window is never below five minutes.
+    stepUpWindowS: Math.max(config.impersonation.reauthWindowS, 300),
   };
   const stopPruning = overrides.skipStartupTasks ? null : startSessionPruning(config, sessions, logger);
   configureNotices({ impersonation: config.notify.impersonation, disclose: config.impersonation.disclose });

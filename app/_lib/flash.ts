@@ -22,6 +22,7 @@ export const NOTICES = {
   "invitation-resent": "Invitation sent again. The earlier link no longer works.",
   "invitation-revoked": "Invitation revoked. Its link no longer works.",
   "mfa-disabled": "Two-step verification turned off. Your other sessions were signed out.",
+  "mfa-reset": "Second factors reset. All of the user's sessions ended; they set up a new factor at their next sign-in.",
 } as const;
 export type NoticeKey = keyof typeof NOTICES;
 

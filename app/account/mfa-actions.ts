@@ -2,7 +2,7 @@
 
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { startTotpEnrolment, confirmTotpEnrolment, disableSecondFactor, MFA_METHODS } from "@/lib/auth/mfa/service";
+import { startTotpEnrolment, confirmTotpEnrolment, disableSecondFactor, CODE_METHODS } from "@/lib/auth/mfa/service";
 import { writeSessionCookie } from "@/lib/next/cookies";
 import { requireActionSession } from "../_lib/action-session";
 import { formDataOf } from "../_lib/form-data";
@@ -35,7 +35,7 @@ export async function confirmTotpAction(_previous: ConfirmTotpState, formData: F
   return { recoveryCodes: result.value.recoveryCodes };
 }
 
-const DisableForm = z.object({ method: z.enum(MFA_METHODS).catch("totp"), code: z.string().max(64).catch("") });
+const DisableForm = z.object({ method: z.enum(CODE_METHODS).catch("totp"), code: z.string().max(64).catch("") });
 
 export async function disableTotpAction(formData: FormData): Promise<void> {
   const { runtime, session, metadata } = await requireActionSession("/account");

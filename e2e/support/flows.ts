@@ -22,6 +22,22 @@ export async function signIn(page: Page, email: string, password: string, next?:
   await expect(page).not.toHaveURL(/\/login(\?|$)/);
 }
 
+/** Signs out with the header's button and waits for the login page. */
+export async function signOut(page: Page): Promise<void> {
+  await page.getByRole("button", { name: /Sign out/ }).first().click();
+  await expect(page).toHaveURL(/\/login/);
+}
+
+/** Email and password of an account with a second factor: the browser lands on the second step, with no session yet. */
+export async function signInToSecondStep(page: Page, email: string, password: string): Promise<void> {
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/login\/verify/);
+  expect((await whoAmI(page)).status).toBe(401);
+}
+
 export function banner(page: Page): Locator {
   // Exact: a user page has regions such as "Impersonations of Ada Lovelace".
   return page.getByRole("region", { name: "Impersonation", exact: true });

@@ -22,6 +22,8 @@ export const AUDIT_ACTIONS = [
   "mfa.failed",
   "mfa.recovery_used",
   "mfa.reset",
+  "mfa.passkey_remove",
+  "mfa.counter_regression",
   "session.revoke",
   "session.revoke_all",
   "session.revoke_others",

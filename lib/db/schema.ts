@@ -123,8 +123,21 @@ export const auditEvents = pgTable(
     ip: text("ip"),
     userAgent: text("user_agent"),
     createdAt: tz("created_at").notNull().defaultNow(),
+    /** Actor and subject as they were when the row was written: renaming or deleting a user never rewrites history. */
+    actorEmail: text("actor_email"),
+    actorName: text("actor_name"),
+    actorRole: text("actor_role"),
+    subjectEmail: text("subject_email"),
+    subjectName: text("subject_name"),
+    subjectRole: text("subject_role"),
+    /** Position in the hash chain (1, 2, 3, … with no gaps): a removed or inserted row shows as a break. */
+    seq: bigint("seq", { mode: "number" }).notNull(),
+    /** SHA-256 hex of the previous row (64 zeros for the first); hash = SHA-256(prev_hash || canonical row). */
+    prevHash: text("prev_hash").notNull(),
+    hash: text("hash").notNull(),
   },
   (t) => [
+    uniqueIndex("audit_events_seq_idx").on(t.seq),
     index("audit_events_created_at_idx").on(t.createdAt),
     index("audit_events_actor_idx").on(t.actorId, t.createdAt),
     index("audit_events_subject_idx").on(t.subjectId, t.createdAt),
@@ -132,6 +145,20 @@ export const auditEvents = pgTable(
   ],
 );
 export type AuditEventRow = typeof auditEvents.$inferSelect;
+
+/**
+ * The audit chain's head: one row (id = 1) holding the last seq and hash. Every audit insert locks it
+ * (`FOR UPDATE`) in the statement that appends, so writers on every instance take their turn in one order.
+ */
+export const auditChainHead = pgTable(
+  "audit_chain_head",
+  {
+    id: smallint("id").primaryKey().default(1),
+    seq: bigint("seq", { mode: "number" }).notNull(),
+    hash: text("hash").notNull(),
+  },
+  (t) => [check("audit_chain_head_single_row", sql`${t.id} = 1`)],
+);
 
 export const ACCOUNT_TOKEN_PURPOSES = ["setup", "invite"] as const;
 export type AccountTokenPurpose = (typeof ACCOUNT_TOKEN_PURPOSES)[number];
@@ -200,6 +227,48 @@ export const loginChallenges = pgTable(
     expiresAt: tz("expires_at").notNull(),
   },
   (t) => [index("login_challenges_expires_at_idx").on(t.expiresAt)],
+);
+
+/**
+ * A user's passkeys (WebAuthn credentials). The public key is all the server holds; the signature counter is
+ * kept so a cloned authenticator (a counter that goes backwards) is refused.
+ */
+export const webauthnCredentials = pgTable(
+  "webauthn_credentials",
+  {
+    /** The credential id, base64url, as the authenticator reports it. */
+    id: text("id").primaryKey(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** COSE public key, base64url. */
+    publicKey: text("public_key").notNull(),
+    counter: bigint("counter", { mode: "number" }).notNull().default(0),
+    transports: text("transports").array().notNull().default([]),
+    name: text("name").notNull(),
+    createdAt: tz("created_at").notNull().defaultNow(),
+    lastUsedAt: tz("last_used_at"),
+  },
+  (t) => [index("webauthn_credentials_user_idx").on(t.userId)],
+);
+export type WebauthnCredentialRow = typeof webauthnCredentials.$inferSelect;
+
+export const WEBAUTHN_CEREMONIES = ["register", "authenticate"] as const;
+export type WebauthnCeremony = (typeof WEBAUTHN_CEREMONIES)[number];
+
+/** Outstanding WebAuthn challenges: single-use (deleted when answered), a few minutes long, bound to one user. */
+export const webauthnChallenges = pgTable(
+  "webauthn_challenges",
+  {
+    /** The challenge itself, base64url: what the browser signs and sends back in clientDataJSON. */
+    challenge: text("challenge").primaryKey(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    ceremony: text("ceremony").$type<WebauthnCeremony>().notNull(),
+    expiresAt: tz("expires_at").notNull(),
+  },
+  (t) => [index("webauthn_challenges_expires_at_idx").on(t.expiresAt)],
 );
 
 /** Outbox of Redis deletes that could not be made during an outage; replayed before Redis is trusted again. */

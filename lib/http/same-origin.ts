@@ -59,3 +59,13 @@ export function isCrossSiteRequest(headers: Headers, settings: OriginSettings = 
   const host = parseUrl(`${sent.protocol}//${expected.host}`)?.host;
   return host !== sent.host;
 }
+
+/**
+ * The origin this request was addressed to, as a string (`https://host:port`), by the same rule as the CSRF
+ * check; null when the scheme or host is unknown. Passkey ceremonies use it when no origin is configured.
+ */
+export function requestOrigin(headers: Headers, settings: OriginSettings = {}): string | null {
+  const expected = expectedOrigin(headers, settings);
+  if (!expected?.host || !expected.scheme) return null;
+  return parseUrl(`${expected.scheme}//${expected.host}`)?.origin ?? null;
+}

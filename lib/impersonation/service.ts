@@ -7,7 +7,7 @@ import { verifyPassword } from "../auth/password";
 import { isOverlongPassword } from "../auth/password-policy";
 import { accessRefusal } from "../auth/access";
 import { isStepUpFresh } from "../auth/mfa/policy";
-import { hasSecondFactor, stepUpWithFactor, type MfaDeps } from "../auth/mfa/service";
+import { stepUpWithFactor, strongestFactor, type FactorAnswer, type MfaDeps } from "../auth/mfa/service";
 import type { LoginThrottle } from "../auth/rate-limit";
 import type { Db } from "../db/types";
 import { fail, ok, type ErrorCode, type Result } from "../errors";
@@ -43,6 +43,8 @@ export interface StartInput {
   password?: unknown;
   /** A TOTP code, for a step-up by an actor who has a second factor. */
   code?: unknown;
+  /** A passkey's answer (options from POST /api/auth/mfa/passkeys/assertion), for an actor whose strongest factor it is. */
+  passkey?: Extract<FactorAnswer, { method: "passkey" }> | null;
   metadata: SessionMetadata;
 }
 
@@ -98,7 +100,7 @@ function formatWait(seconds: number): string {
 
 /**
  * Step-up before Sign In As: within IMPERSONATION_REAUTH_WINDOW of the strongest factor the actor has. With a
- * second factor that means a fresh code (the password alone is not enough); without one, the password again.
+ * second factor that means a fresh passkey or code (the password alone is not enough); without one, the password again.
  * Answers the session to start from, marked as freshly verified.
  */
 async function freshStepUp(
@@ -109,21 +111,25 @@ async function freshStepUp(
   const { context, metadata } = input;
   const actor = trueUserOf(context);
   const now = deps.sessions.clock();
-  const withFactor = await hasSecondFactor(deps.db, actor.id);
-  const fresh = isStepUpFresh({ hasSecondFactor: withFactor, lastAuthenticatedAt: context.lastAuthenticatedAt, mfaVerifiedAt: context.mfaVerifiedAt }, now, deps.reauthWindowS);
+  const factor = await strongestFactor(deps.db, actor.id);
+  const fresh = isStepUpFresh({ hasSecondFactor: factor !== null, lastAuthenticatedAt: context.lastAuthenticatedAt, mfaVerifiedAt: context.mfaVerifiedAt }, now, deps.reauthWindowS);
   if (fresh) return ok(context);
 
-  if (withFactor) {
-    if (typeof input.code !== "string" || input.code.trim().length === 0) {
+  if (factor) {
+    const code = typeof input.code === "string" ? input.code.trim() : "";
+    // The answer comes with the request itself (a passkey's assertion, or a typed code), never from an earlier
+    // one: with a step-up window of 0 every Sign In As is confirmed on its own.
+    const answer: FactorAnswer | null = input.passkey ?? (code ? { method: "totp", code } : null);
+    if (!answer) {
       return deny(deps, base, "REAUTH_REQUIRED", {
-        message: "Enter a code from your authenticator app to continue.",
-        details: { reauthWindowS: deps.reauthWindowS, stepUpWith: "totp" },
+        message: factor === "passkey" ? "Confirm with your passkey to continue." : "Enter a code from your authenticator app to continue.",
+        details: { reauthWindowS: deps.reauthWindowS, stepUpWith: factor },
       });
     }
-    const verified = await stepUpWithFactor(deps.mfa, context, { method: "totp", code: input.code }, metadata);
+    const verified = await stepUpWithFactor(deps.mfa, context, answer, metadata);
     if (!verified.ok) {
-      const code = verified.code === "RATE_LIMITED" ? "RATE_LIMITED" : "REAUTH_REQUIRED";
-      return deny(deps, base, code, { message: verified.message, details: { ...(verified.details ?? {}), stepUpWith: "totp", cause: verified.code } });
+      const refusal = verified.code === "RATE_LIMITED" ? "RATE_LIMITED" : "REAUTH_REQUIRED";
+      return deny(deps, base, refusal, { message: verified.message, details: { ...(verified.details ?? {}), stepUpWith: factor, cause: verified.code } });
     }
     return ok({ ...context, lastAuthenticatedAt: now, mfaVerifiedAt: now, aal: 2 });
   }

@@ -6,6 +6,7 @@ import { ErrorMessage, NoticeMessage } from "../../_components/messages";
 import { ui } from "../../_components/styles";
 import { SubmitButton } from "../../_components/submit-button";
 import { confirmTotpAction, type ConfirmTotpState } from "../mfa-actions";
+import { RecoveryCodesList } from "../recovery-codes-list";
 
 /**
  * The enrolment page's body: the pending secret with the confirmation form, or (nothing pending) the way to
@@ -18,19 +19,7 @@ export function TotpEnrolmentPanel({ pending, idle }: { pending: React.ReactNode
     return (
       <div className="space-y-4">
         <NoticeMessage>Two-step verification is on. Your other sessions were signed out.</NoticeMessage>
-        <div>
-          <h2 className="text-sm font-semibold text-slate-900">Recovery codes</h2>
-          <p className="mt-1 text-sm text-slate-600">
-            Each signs you in once if you lose the app. Keep them somewhere safe: they are not shown again.
-          </p>
-          <ul aria-label="Recovery codes" className="mt-3 grid grid-cols-2 gap-2 font-mono text-sm" data-testid="recovery-codes">
-            {state.recoveryCodes.map((code) => (
-              <li key={code} className="rounded bg-slate-100 px-2 py-1">
-                {code}
-              </li>
-            ))}
-          </ul>
-        </div>
+        <RecoveryCodesList codes={state.recoveryCodes} what="the app" />
         <Link href="/account" className={ui.link}>
           I have saved them: back to my account
         </Link>

@@ -6,6 +6,8 @@ import { getRuntime } from "@/lib/runtime";
 import { InfoMessage } from "../../_components/messages";
 import { ui } from "../../_components/styles";
 import { TotpEnrolmentPanel } from "./confirm-form";
+import { PasskeysSection } from "../passkeys-section";
+import { mfaRequirement } from "@/lib/auth/mfa/policy";
 import { startTotpAction } from "../mfa-actions";
 import { SubmitButton } from "../../_components/submit-button";
 import { firstParam } from "../../_lib/params";
@@ -70,6 +72,7 @@ export default async function EnrolTotpPage({ searchParams }: { searchParams: Pr
         </InfoMessage>
       ) : null}
       <TotpEnrolmentPanel pending={pending} idle={idle} />
+      {mfaRequirement(session.user.role, runtime.mfa.policy) === "off" ? null : <PasskeysSection runtime={runtime} session={session} />}
     </div>
   );
 }

@@ -4,6 +4,7 @@ import { redirect, RedirectType } from "next/navigation";
 import { z } from "zod";
 import { startImpersonation } from "@/lib/impersonation/service";
 import { writeSessionCookie } from "@/lib/next/cookies";
+import { passkeyFieldAnswer } from "@/lib/next/passkeys";
 import { requireActionSession } from "../../_lib/action-session";
 import { formDataOf } from "../../_lib/form-data";
 import { rememberReturnPath } from "../../_lib/return-to";
@@ -28,6 +29,7 @@ const Form = z.object({
   ticket: text,
   password: z.string().max(1024).optional().catch(undefined),
   code: z.string().max(64).optional().catch(undefined),
+  passkey: z.string().max(40_000).optional().catch(undefined),
   returnTo: z.string().max(2048).optional().catch(undefined),
 });
 
@@ -46,6 +48,7 @@ export async function startImpersonationAction(previous: StartImpersonationState
     ticket: input.ticket,
     password: input.password,
     code: input.code,
+    passkey: await passkeyFieldAnswer(runtime, input.passkey),
     metadata,
   });
   if (!result.ok) {

@@ -5,7 +5,9 @@ import { useRouter } from "next/navigation";
 import { useActionState, useEffect, useRef, useState } from "react";
 import { ErrorMessage } from "../../_components/messages";
 import { buttonClass, ui } from "../../_components/styles";
+import { PasskeyButton } from "../../_components/passkey-button";
 import { SubmitButton } from "../../_components/submit-button";
+import { passkeyAssertion } from "../../_lib/passkey-client";
 import { MAX_REASON_LENGTH, MAX_TICKET_LENGTH } from "@/lib/impersonation/limits";
 import { startImpersonationAction, type StartImpersonationState } from "./actions";
 
@@ -86,7 +88,7 @@ export function ImpersonateDialog({
   ttlText: string;
   /** A step-up is due (the field is shown); `stepUpWith` says which factor answers it. */
   needsPassword: boolean;
-  stepUpWith: "password" | "totp";
+  stepUpWith: "password" | "totp" | "passkey";
   reauthWindowText: string;
   cancelHref: string;
   reasonMinLength: number;
@@ -97,6 +99,8 @@ export function ImpersonateDialog({
     needsPassword,
   });
   const askPassword = needsPassword || state.needsPassword;
+  const formRef = useRef<HTMLFormElement>(null);
+  const passkeyRef = useRef<HTMLInputElement>(null);
   const errorId = state.error ? "impersonate-error" : undefined;
   const passwordRef = useRef<HTMLInputElement>(null);
   // After a refusal that concerns the password (wrong, or too many tries), focus goes back to it.
@@ -105,7 +109,7 @@ export function ImpersonateDialog({
   }, [state]);
   return (
     <DialogFrame cancelHref={cancelHref} returnFocusId={`impersonate-${target.id}`}>
-      <form action={formAction}>
+      <form ref={formRef} action={formAction}>
         <input type="hidden" name="targetId" value={target.id} />
         <input type="hidden" name="returnTo" value={cancelHref} />
         <div className="space-y-4 px-6 pt-6">
@@ -145,7 +149,31 @@ export function ImpersonateDialog({
             initial={state.ticket}
             hint="Optional, e.g. SUP-1234."
           />
-          {askPassword && stepUpWith === "totp" ? (
+          {askPassword && stepUpWith === "passkey" ? (
+            <div className="space-y-1.5">
+              <p id="impersonate-passkey-hint" className={ui.hint}>
+                {reauthWindowText
+                  ? `Your account has a passkey: confirm with it, since your last confirmation is more than ${reauthWindowText} old.`
+                  : "Your account has a passkey: confirm with it, to show it is you."}
+              </p>
+              {/* The passkey's answer goes with the post itself: the step-up and the start are one request. */}
+              <input ref={passkeyRef} type="hidden" name="passkey" defaultValue="" />
+              <PasskeyButton
+                run={async () => {
+                  // The browser's prompt only once the form would be accepted: a reason first.
+                  if (formRef.current && !formRef.current.reportValidity()) return { ok: false, code: "INVALID_INPUT", message: "Give a reason first." };
+                  return passkeyAssertion("step-up");
+                }}
+                onDone={(response) => {
+                  if (passkeyRef.current) passkeyRef.current.value = JSON.stringify(response);
+                  formRef.current?.requestSubmit();
+                }}
+                errorId="impersonate-passkey-error"
+              >
+                Confirm with your passkey and start
+              </PasskeyButton>
+            </div>
+          ) : askPassword && stepUpWith === "totp" ? (
             <div>
               <label htmlFor="impersonate-password" className={ui.label}>
                 Code from your authenticator app
@@ -191,7 +219,7 @@ export function ImpersonateDialog({
           ) : null}
         </div>
         <div className="mt-6 flex flex-row-reverse flex-wrap gap-3 rounded-b-xl border-t border-slate-200 bg-slate-50 px-6 py-4">
-          <SubmitButton>Start impersonation</SubmitButton>
+          {askPassword && stepUpWith === "passkey" ? null : <SubmitButton>Start impersonation</SubmitButton>}
           <Link href={cancelHref} scroll={false} replace className={buttonClass("secondary")}>
             Cancel
           </Link>

@@ -6,7 +6,7 @@ import { hasPendingInvitation, invitationStates } from "@/lib/account/invitation
 import { USER_ROLES, USER_STATUSES } from "@/lib/db/schema";
 import { ERRORS } from "@/lib/errors";
 import { isStepUpFresh } from "@/lib/auth/mfa/policy";
-import { hasSecondFactor } from "@/lib/auth/mfa/service";
+import { strongestFactor } from "@/lib/auth/mfa/service";
 import { canImpersonate } from "@/lib/impersonation/policy";
 import { getRuntime } from "@/lib/runtime";
 import { findUserById, isUuid, listUsers } from "@/lib/users/users";
@@ -55,7 +55,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
     view.from === "user" && isUuid(view.impersonate) ? `/admin/users/${view.impersonate}` : usersHref(view, { impersonate: undefined, from: undefined });
   const decision = target ? canImpersonate({ ...session.user, impersonating: false }, target) : null;
   // Only when the dialog is open: the step-up asks for a code instead of the password when a second factor exists.
-  const withFactor = target ? await hasSecondFactor(runtime.db, session.user.id) : false;
+  const factor = target ? await strongestFactor(runtime.db, session.user.id) : null;
   const filtered = Boolean(view.q || view.role || view.status || view.invited);
   const invitations = await invitationStates(runtime.db, items.map((u) => u.id), new Date(now));
 
@@ -138,8 +138,8 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
           target={{ id: target.id, name: target.name, email: target.email }}
           ttlText={formatDuration(runtime.config.impersonation.ttlS)}
           reauthWindowText={runtime.config.impersonation.reauthWindowS > 0 ? formatDuration(runtime.config.impersonation.reauthWindowS) : ""}
-          needsPassword={!isStepUpFresh({ hasSecondFactor: withFactor, lastAuthenticatedAt: session.lastAuthenticatedAt, mfaVerifiedAt: session.mfaVerifiedAt }, now, runtime.config.impersonation.reauthWindowS)}
-          stepUpWith={withFactor ? "totp" : "password"}
+          needsPassword={!isStepUpFresh({ hasSecondFactor: factor !== null, lastAuthenticatedAt: session.lastAuthenticatedAt, mfaVerifiedAt: session.mfaVerifiedAt }, now, runtime.config.impersonation.reauthWindowS)}
+          stepUpWith={factor ?? "password"}
           cancelHref={cancelHref}
           reasonMinLength={runtime.config.impersonation.reasonMinLength}
         />

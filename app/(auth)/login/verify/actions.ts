@@ -2,7 +2,7 @@
 
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { completeSignIn, MFA_METHODS } from "@/lib/auth/mfa/service";
+import { CODE_METHODS, completeSignIn } from "@/lib/auth/mfa/service";
 import { clearChallengeCookie, readChallengeToken, writeSessionCookie } from "@/lib/next/cookies";
 import { requestMetadata } from "@/lib/next/request-meta";
 import { getRuntime } from "@/lib/runtime";
@@ -14,7 +14,7 @@ export interface VerifyState {
 }
 
 const Form = z.object({
-  method: z.enum(MFA_METHODS).catch("totp"),
+  method: z.enum(CODE_METHODS).catch("totp"),
   code: z.string().max(64).catch(""),
   next: z.string().max(2048).optional().catch(undefined),
 });

@@ -19,6 +19,7 @@ import { checkStaffPage } from "../../_lib/staff-page";
 import { AuditTable } from "../../audit/audit-table";
 import { InvitationPanel } from "./invitation-panel";
 import { revokeSessionAction } from "./actions";
+import { ResetMfaSection } from "./reset-mfa-section";
 
 export const metadata: Metadata = { title: "User" };
 
@@ -178,6 +179,8 @@ export default async function UserDetailPage({ params }: Props) {
           </ul>
         </section>
       </div>
+
+      <ResetMfaSection runtime={runtime} session={session} user={user} />
 
       <section aria-labelledby="subject-history-heading" className={`${ui.card} overflow-hidden`}>
         <div className={ui.cardHeader}>

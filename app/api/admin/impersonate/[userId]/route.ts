@@ -3,6 +3,8 @@ import { AppError } from "@/lib/errors";
 import { recordImpersonationDenial, startImpersonation } from "@/lib/impersonation/service";
 import { apiHandler, assertSameOrigin, jsonError, metadataOf, readJson, requireApiSession, resultResponse, sessionOf, type ApiContext } from "@/lib/next/api";
 import { writeSessionCookie } from "@/lib/next/cookies";
+import { passkeyAnswerOf } from "@/lib/next/passkeys";
+import { AssertionJson } from "@/lib/auth/mfa/webauthn-json";
 
 const ROUTE = "/api/admin/impersonate/[userId]";
 const Body = z.object({
@@ -10,6 +12,8 @@ const Body = z.object({
   ticket: z.unknown().optional(),
   password: z.unknown().optional(),
   code: z.unknown().optional(),
+  /** A passkey's assertion for the step-up (options from POST /api/auth/mfa/passkeys/assertion, purpose step-up). */
+  passkey: AssertionJson.optional(),
 });
 
 /** Refusals decided at the edge (cross-site, wrong method) are audited too when the caller is signed in. */
@@ -34,6 +38,7 @@ export const POST = apiHandler(ROUTE, async (ctx) => {
     ticket: body.ticket,
     password: body.password,
     code: body.code,
+    passkey: body.passkey ? passkeyAnswerOf(ctx, body.passkey) : null,
     metadata: metadataOf(ctx),
   });
   if (!result.ok && result.code === "RATE_LIMITED") {

@@ -2,6 +2,7 @@ import { NextResponse } from "next/server";
 import { startTotpEnrolment, disableSecondFactor } from "@/lib/auth/mfa/service";
 import { apiHandler, assertSameOrigin, jsonError, metadataOf, methodNotAllowed, readJson, requireApiSession, resultResponse } from "@/lib/next/api";
 import { writeSessionCookie } from "@/lib/next/cookies";
+import { factorAnswerOf } from "@/lib/next/passkeys";
 import { FactorAnswer } from "../schemas";
 
 const ROUTE = "/api/auth/mfa/totp";
@@ -18,7 +19,7 @@ export const DELETE = apiHandler(ROUTE, async (ctx) => {
   assertSameOrigin(ctx.request);
   const session = await requireApiSession(ctx);
   const body = await readJson(ctx.request, FactorAnswer);
-  const result = await disableSecondFactor(ctx.runtime.mfa, session, body, metadataOf(ctx));
+  const result = await disableSecondFactor(ctx.runtime.mfa, session, factorAnswerOf(ctx, body), metadataOf(ctx));
   if (!result.ok) return jsonError(result.code, { message: result.message, details: result.details });
   await writeSessionCookie(ctx.runtime, result.value.token);
   return NextResponse.json({ disabled: true });

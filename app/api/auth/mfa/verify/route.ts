@@ -3,6 +3,7 @@ import { completeSignIn } from "@/lib/auth/mfa/service";
 import { AppError } from "@/lib/errors";
 import { apiHandler, assertSameOrigin, jsonError, metadataOf, methodNotAllowed, readJson } from "@/lib/next/api";
 import { clearChallengeCookie, readChallengeToken, writeSessionCookie } from "@/lib/next/cookies";
+import { factorAnswerOf } from "@/lib/next/passkeys";
 import { FactorAnswer } from "../schemas";
 
 const ROUTE = "/api/auth/mfa/verify";
@@ -12,7 +13,7 @@ export const POST = apiHandler(ROUTE, async (ctx) => {
   assertSameOrigin(ctx.request);
   const body = await readJson(ctx.request, FactorAnswer);
   const { runtime } = ctx;
-  const result = await completeSignIn(runtime.mfa, { challengeToken: await readChallengeToken(runtime), ...body }, metadataOf(ctx));
+  const result = await completeSignIn(runtime.mfa, { challengeToken: await readChallengeToken(runtime), ...factorAnswerOf(ctx, body) }, metadataOf(ctx));
   if (!result.ok) {
     if (result.code === "MFA_CHALLENGE_EXPIRED") await clearChallengeCookie(runtime);
     const retryAfter = result.details?.retryAfter;
