@@ -4,11 +4,11 @@
  */
 import { sql } from "drizzle-orm";
 import { createPostgresOutbox } from "../cache/outbox";
+import { rowsOf } from "../db/rows";
 import type { Db } from "../db/types";
 import { outboxStats } from "../notify/outbox";
 import { cacheCounters } from "../observability/metrics";
 import { CHECK_TIMEOUT_MS, checkDatabase, checkRedis, overallStatus, withTimeout, type HealthDeps } from "./checks";
-import { rowsOf } from "../db/rows";
 
 export interface Versions {
   app: string;

@@ -9,13 +9,20 @@ const event = (action: AuditAction, metadata: Record<string, unknown> | null = n
 describe("noticesFor", () => {
   it("a start tells the impersonated user, with the reason, the mode and the time limit", () => {
     expect(noticesFor(event("impersonation.start", { ttlS: 3600 }), "always")).toEqual([
-      { userId: USER, actorId: ADMIN, kind: "impersonation_started", mode: "read", reason: "Invoice ticket 42", cause: null, startedAt: null, limitS: 3600 },
+      { userId: USER, actorId: ADMIN, kind: "impersonation_started", mode: "read", reason: "Invoice ticket 42", cause: null, startedAt: null, endedAt: null, limitS: 3600 },
     ]);
   });
 
   it.each(Object.entries(IMPERSONATION_END_CAUSES))("every ending tells the user: %s", (action, cause) => {
     const [notice] = noticesFor(event(action as AuditAction, { startedAt: "2026-01-01T00:00:00.000Z" }), "always");
     expect(notice).toMatchObject({ userId: USER, kind: "impersonation_ended", cause, startedAt: "2026-01-01T00:00:00.000Z", limitS: null });
+  });
+
+  it("an ending names the impersonator, not the admin who ended it, and carries its start and end", () => {
+    const IMPERSONATOR = "00000000-0000-4000-8000-000000000003";
+    const [notice] = noticesFor(event("impersonation.force_end", { impersonatorId: IMPERSONATOR, startedAt: "2026-01-01T00:00:00.000Z", endedAt: "2026-01-01T00:10:00.000Z" }), "always");
+    expect(notice).toMatchObject({ actorId: IMPERSONATOR, startedAt: "2026-01-01T00:00:00.000Z", endedAt: "2026-01-01T00:10:00.000Z" });
+    expect(noticesFor(event("impersonation.stop"), "always")[0]?.actorId).toBe(ADMIN);
   });
 
   it("no other audit event tells anyone", () => {

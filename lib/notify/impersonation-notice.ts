@@ -27,6 +27,8 @@ export interface PlannedNotice {
   cause: ImpersonationEndCause | null;
   /** ISO time the impersonation began, when the event says (endings). */
   startedAt: string | null;
+  /** ISO time it ended, when the event says (endings); else the time the notice is written. */
+  endedAt: string | null;
   /** The impersonation's time limit in seconds, when the event says (starts). */
   limitS: number | null;
 }
@@ -66,17 +68,20 @@ export function noticesFor(event: NoticeSourceEvent, policy: ImpersonationNotify
   if (!event.subjectId || policy === "off") return [];
   const mode = modeOf(event.metadata);
   if (policy === "write" && mode !== "write") return [];
-  const startedAt = typeof event.metadata?.startedAt === "string" ? event.metadata.startedAt : null;
+  const text = (key: string) => (typeof event.metadata?.[key] === "string" ? (event.metadata[key] as string) : null);
   const limitS = typeof event.metadata?.ttlS === "number" ? event.metadata.ttlS : null;
+  // An ending's actor may be whoever ended it (another admin); the user is told who was in their account.
+  const impersonator = cause === null ? null : text("impersonatorId");
   return [
     {
       userId: event.subjectId,
-      actorId: event.actorId,
+      actorId: impersonator ?? event.actorId,
       kind: cause === null ? "impersonation_started" : "impersonation_ended",
       mode,
       reason: event.reason ?? null,
       cause,
-      startedAt: cause === null ? null : startedAt,
+      startedAt: cause === null ? null : text("startedAt"),
+      endedAt: cause === null ? null : text("endedAt"),
       limitS: cause === null ? limitS : null,
     },
   ];

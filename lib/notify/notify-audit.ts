@@ -32,7 +32,8 @@ async function writeNotice(db: Executor, notice: PlannedNotice, disclose: Notice
   const [recipient] = await db.select({ email: users.email, name: users.name }).from(users).where(eq(users.id, notice.userId));
   if (!recipient) return;
   const [actor] = notice.actorId ? await db.select({ name: users.name, role: users.role }).from(users).where(eq(users.id, notice.actorId)) : [];
-  const at = new Date();
+  const ended = notice.endedAt ? new Date(notice.endedAt) : null;
+  const at = ended && Number.isFinite(ended.getTime()) ? ended : new Date();
   const payload: ImpersonationNotice = {
     kind: notice.kind,
     recipientName: recipient.name,

@@ -4,6 +4,7 @@
  */
 import { and, asc, desc, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import { mailOutbox, notifications, type MailOutboxRow } from "../db/schema";
+import { rowsOf } from "../db/rows";
 import type { Db } from "../db/types";
 import { renderMail, type MailData, type MailTemplateName, type RenderedMail } from "./templates";
 
@@ -81,11 +82,6 @@ export async function listOutbox(db: Db, limit = 50): Promise<OutboxMessage[]> {
     }
     return { id: row.id, to: row.recipient, status: statusOf(row), attempts: row.attempts, createdAt: row.createdAt, sentAt: row.sentAt, lastError: row.lastError, mail };
   });
-}
-
-/** drizzle's execute answers an array on postgres.js and `{ rows }` on PGlite. */
-function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
 export interface OutboxStats {

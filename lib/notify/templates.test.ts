@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ImpersonationNotice } from "./impersonation-notice";
-import { MAIL_TEMPLATES, renderMail } from "./templates";
+import { renderMail } from "./templates";
 
 const notice: ImpersonationNotice = {
   kind: "impersonation_started",
@@ -27,7 +27,7 @@ describe("mail templates", () => {
   });
 
   it("the HTML part escapes the reason and holds no link at all", () => {
-    for (const template of Object.keys(MAIL_TEMPLATES)) {
+    for (const template of ["impersonation_started", "impersonation_ended"] as const) {
       const mail = renderMail(template, { ...notice, reason: `<a href="https://evil.example/">x</a> <script>` });
       expect(mail.html).not.toMatch(/<a[\s>]|<script/i);
       expect(mail.html).toContain("&#60;a href=");

@@ -8,6 +8,7 @@ import { recordAuditEvent } from "@/lib/audit/audit";
 import { mailOutbox, notifications } from "@/lib/db/schema";
 import { forceEndImpersonation, startImpersonation, stopImpersonation } from "@/lib/impersonation/service";
 import { listNotifications, listOutbox, markNotificationsRead } from "@/lib/notify/outbox";
+import { dismissNotices, unreadNoticesFor } from "@/lib/notify/own-notices";
 import { createTestRuntime, type TestRuntime } from "../support/runtime";
 import { impersonating, impersonationBackends, REASON, signedIn } from "../impersonation/setup";
 
@@ -43,7 +44,7 @@ for (const b of await impersonationBackends()) {
       expect(stopped.ok).toBe(true);
       const notices = await listNotifications(rt.db, imp.target.id);
       expect(notices.map((n) => n.kind).sort()).toEqual(["impersonation_ended", "impersonation_started"]);
-      expect(notices.find((n) => n.kind === "impersonation_ended")?.payload).toMatchObject({ cause: "stop", reason: REASON });
+      expect(notices.find((n) => n.kind === "impersonation_ended")?.payload).toMatchObject({ cause: "stop", reason: REASON, durationS: 300 });
       expect(await mailTo(rt, imp.target.email)).toHaveLength(2);
     });
 
@@ -54,7 +55,9 @@ for (const b of await impersonationBackends()) {
       const expiring = await impersonating(rt);
       rt.clock.advance(2 * 3600_000);
       expect(await rt.sessions.validateSessionWithCache(expiring.token)).not.toBeNull();
-      expect((await listNotifications(rt.db, imp.target.id)).map((n) => n.payload.cause)).toContain("force_end");
+      const forced = (await listNotifications(rt.db, imp.target.id)).find((n) => n.payload.cause === "force_end");
+      // The user learns who was in their account, not only who ended it.
+      expect(forced?.payload.by).toEqual({ name: imp.admin.user.name, role: "admin" });
       expect((await listNotifications(rt.db, expiring.target.id)).map((n) => n.payload.cause)).toContain("expire");
     });
 
@@ -90,6 +93,20 @@ for (const b of await impersonationBackends()) {
       expect(await listNotifications(rt.db, imp.target.id, { unreadOnly: true })).toHaveLength(1);
       expect(await markNotificationsRead(rt.db, imp.target.id, [notice!.id])).toBe(1);
       expect(await listNotifications(rt.db, imp.target.id, { unreadOnly: true })).toEqual([]);
+    });
+
+    it("the owner dismisses their notices; an impersonator neither sees them nor may dismiss them", async () => {
+      const imp = await impersonating(rt);
+      const owner = await rt.sessions.createSession(imp.target.id, { ip: "127.0.0.1", userAgent: "owner" });
+      const ownerContext = (await rt.sessions.validateSessionWithCache(owner.token))!;
+      expect(await unreadNoticesFor(rt.db, imp.context)).toEqual([]);
+      const [notice] = await unreadNoticesFor(rt.db, ownerContext);
+      expect(notice?.kind).toBe("impersonation_started");
+      expect(await dismissNotices(rt.db, imp.context, [notice!.id])).toMatchObject({ ok: false, code: "FORBIDDEN_WHILE_IMPERSONATING" });
+      expect(await unreadNoticesFor(rt.db, ownerContext)).toHaveLength(1);
+      expect(await dismissNotices(rt.db, ownerContext, ["not-a-uuid"])).toMatchObject({ ok: false, code: "INVALID_INPUT" });
+      expect(await dismissNotices(rt.db, ownerContext, [notice!.id])).toEqual({ ok: true, value: { dismissed: 1 } });
+      expect(await unreadNoticesFor(rt.db, ownerContext)).toEqual([]);
     });
 
     it("no notice or mail carries a session token, a session id or a link", async () => {
