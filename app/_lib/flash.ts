@@ -17,6 +17,11 @@ export const NOTICES = {
   "user-banned": "User banned. Every session they had was ended.",
   "user-unbanned": "User unbanned. They can sign in again.",
   "impersonation-ended": "Impersonation ended.",
+  "access-granted": "Support access granted. You can revoke it here at any time.",
+  "access-revoked": "Support access revoked. Any impersonation relying on it has ended.",
+  "request-approved": "Request approved. Support access is granted for the window you chose.",
+  "request-declined": "Request declined.",
+  "access-requested": "Access requested. The user answers it from their account page.",
   "mfa-disabled": "Two-step verification turned off. Your other sessions were signed out.",
 } as const;
 export type NoticeKey = keyof typeof NOTICES;

@@ -14,6 +14,7 @@ import { formatRelative, formatUtc } from "../_lib/format";
 import { ChangePasswordForm } from "./change-password-form";
 import { revokeOtherSessionsAction, revokeSessionAction } from "./actions";
 import { MfaSection } from "./mfa-section";
+import { GrantsSection } from "./grants-section";
 
 export const metadata: Metadata = { title: "Account" };
 
@@ -116,6 +117,8 @@ export default async function AccountPage() {
         </section>
 
         <MfaSection runtime={runtime} session={session} locked={locked} />
+
+        <GrantsSection runtime={runtime} session={session} locked={locked} />
 
         <section aria-labelledby="access-heading" className={ui.card}>
           <div className={ui.cardHeader}>

@@ -17,7 +17,7 @@ import type { Logger } from "../observability/logger";
 import { getMetrics } from "../observability/metrics";
 import type { SessionStore } from "./store";
 import { generateSessionToken, hashSessionToken, isWellFormedToken } from "./token";
-import type { SessionContext, SessionMetadata } from "./types";
+import { impersonationAuditMetadata, type SessionContext, type SessionMetadata } from "./types";
 
 export interface SessionPolicy {
   idleTtlS: number;
@@ -99,7 +99,7 @@ export function createSessionManager(deps: SessionManagerDeps) {
       actorId: context.impersonator?.id ?? null,
       subjectId: context.user.id,
       reason: imp.reason,
-      metadata: { ticket: imp.ticket, startedAt: new Date(imp.startedAt).toISOString(), expiresAt: new Date(imp.expiresAt).toISOString() },
+      metadata: { ticket: imp.ticket, startedAt: new Date(imp.startedAt).toISOString(), expiresAt: new Date(imp.expiresAt).toISOString(), ...impersonationAuditMetadata(context) },
     };
     const outcome = await store.returnToParent(context.sessionId, imp.parentSessionId, audit);
     if (outcome === "ended") return null;

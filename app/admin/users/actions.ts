@@ -11,6 +11,7 @@ import { rememberReturnPath } from "../../_lib/return-to";
 export interface StartImpersonationState {
   reason: string;
   ticket: string;
+  mode?: string;
   /** Set once the server asked for the password, so the field stays even if the page thought it was not due. */
   needsPassword: boolean;
   error?: { code: string; message: string };
@@ -26,6 +27,7 @@ const Form = z.object({
   targetId: z.string().max(64).catch(""),
   reason: text,
   ticket: text,
+  mode: z.string().max(16).optional().catch(undefined),
   password: z.string().max(1024).optional().catch(undefined),
   code: z.string().max(64).optional().catch(undefined),
   returnTo: z.string().max(2048).optional().catch(undefined),
@@ -44,6 +46,7 @@ export async function startImpersonationAction(previous: StartImpersonationState
     targetId: input.targetId,
     reason: input.reason,
     ticket: input.ticket,
+    mode: input.mode,
     password: input.password,
     code: input.code,
     metadata,
@@ -52,6 +55,7 @@ export async function startImpersonationAction(previous: StartImpersonationState
     return {
       reason: input.reason,
       ticket: input.ticket,
+      mode: input.mode,
       needsPassword: previous?.needsPassword === true || result.code === "REAUTH_REQUIRED" || result.code === "RATE_LIMITED",
       error: { code: result.code, message: result.message },
     };

@@ -15,6 +15,7 @@ import { buttonClass, ui } from "../../_components/styles";
 import { formatDuration } from "../../_lib/format";
 import { firstParam } from "../../_lib/params";
 import { checkStaffPage } from "../_lib/staff-page";
+import { grantStatusOf, writeModeRefusal } from "@/lib/impersonation/grants";
 import { ImpersonateDialog, ImpersonationRefusedDialog, UnknownUserDialog } from "./impersonate-dialog";
 import { PAGE_SIZE, parseUsersView, usersHref } from "./users-query";
 import { UsersTable } from "./users-table";
@@ -46,6 +47,9 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   const decision = target ? canImpersonate({ ...session.user, impersonating: false }, target) : null;
   // Only when the dialog is open: the step-up asks for a code instead of the password when a second factor exists.
   const withFactor = target ? await hasSecondFactor(runtime.db, session.user.id) : false;
+  const writeRefusal = target
+    ? await writeModeRefusal({ db: runtime.db, ...runtime.config.impersonation, now }, session.user, target.id)
+    : null;
   const filtered = Boolean(view.q || view.role || view.status);
 
   return (
@@ -110,7 +114,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
         </Form>
 
         <section aria-label="Users" className={`${ui.card} overflow-hidden`}>
-          <UsersTable view={view} items={items} actor={session.user} now={now} />
+          <UsersTable view={view} items={items} actor={session.user} now={now} grants={await grantStatusOf(runtime.db, items.map((u) => u.id), now)} />
           <Pagination page={view.page} pageSize={PAGE_SIZE} total={total} hrefFor={(page) => usersHref(view, { page, impersonate: undefined, from: undefined })} />
         </section>
       </div>
@@ -125,6 +129,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
           stepUpWith={withFactor ? "totp" : "password"}
           cancelHref={cancelHref}
           reasonMinLength={runtime.config.impersonation.reasonMinLength}
+          write={{ available: writeRefusal === null, note: writeRefusal ? ERRORS[writeRefusal].message : null }}
         />
       ) : null}
       {target && decision && !decision.allowed ? (

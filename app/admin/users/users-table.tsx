@@ -3,7 +3,8 @@ import { ERRORS } from "@/lib/errors";
 import { canImpersonate, type ImpersonationDenial } from "@/lib/impersonation/policy";
 import type { SessionUser } from "@/lib/session/types";
 import type { UserListItem, UserSort } from "@/lib/users/users";
-import { RoleBadge, SampleBadge, StatusBadge } from "../../_components/badges";
+import type { GrantStatus } from "@/lib/impersonation/grants";
+import { GrantBadge, RoleBadge, SampleBadge, StatusBadge } from "../../_components/badges";
 import { buttonClass, ui } from "../../_components/styles";
 import { formatRelative, formatUtc } from "../../_lib/format";
 import { usersHref, type UsersView } from "./users-query";
@@ -47,7 +48,20 @@ function SortHeader({ view, column, label, className = "" }: { view: UsersView; 
   );
 }
 
-export function UsersTable({ view, items, actor, now }: { view: UsersView; items: UserListItem[]; actor: SessionUser; now: number }) {
+export function UsersTable({
+  view,
+  items,
+  actor,
+  now,
+  grants,
+}: {
+  view: UsersView;
+  items: UserListItem[];
+  actor: SessionUser;
+  now: number;
+  /** Consent per user id (lib/impersonation/grants.ts grantStatusOf); absent means none. */
+  grants: Map<string, GrantStatus>;
+}) {
   return (
     // relative: the headers' sr-only spans are positioned absolutely and would otherwise widen the page.
     <div className="relative overflow-x-auto">
@@ -88,6 +102,7 @@ export function UsersTable({ view, items, actor, now }: { view: UsersView; items
                     {user.name}
                   </Link>
                   {user.sample ? <SampleBadge /> : null}
+                  <GrantBadge status={grants.get(user.id)} />
                 </td>
                 <td className={`${ui.td} whitespace-nowrap text-slate-700`}>{user.email}</td>
                 <td className={ui.td}>

@@ -16,6 +16,7 @@ import { redirectToNotFound } from "../../../_lib/not-found";
 import { formatRelative, formatUtc } from "../../../_lib/format";
 import { checkStaffPage } from "../../_lib/staff-page";
 import { AuditTable } from "../../audit/audit-table";
+import { AccessSection } from "./access-section";
 import { changeRoleAction, revokeAllSessionsAction, revokeSessionAction, setBannedAction } from "./actions";
 
 export const metadata: Metadata = { title: "User" };
@@ -173,6 +174,8 @@ export default async function UserDetailPage({ params }: Props) {
           </ul>
         </section>
       </div>
+
+      <AccessSection runtime={runtime} user={user} />
 
       <section aria-labelledby="subject-history-heading" className={`${ui.card} overflow-hidden`}>
         <div className={ui.cardHeader}>

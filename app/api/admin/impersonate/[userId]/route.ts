@@ -8,6 +8,7 @@ const ROUTE = "/api/admin/impersonate/[userId]";
 const Body = z.object({
   reason: z.unknown().optional(),
   ticket: z.unknown().optional(),
+  mode: z.unknown().optional(),
   password: z.unknown().optional(),
   code: z.unknown().optional(),
 });
@@ -32,6 +33,7 @@ export const POST = apiHandler(ROUTE, async (ctx) => {
     targetId: ctx.params.userId ?? "",
     reason: body.reason,
     ticket: body.ticket,
+    mode: body.mode,
     password: body.password,
     code: body.code,
     metadata: metadataOf(ctx),
@@ -45,6 +47,7 @@ export const POST = apiHandler(ROUTE, async (ctx) => {
   return resultResponse(result, (v) => ({
     impersonating: { id: v.target.id, name: v.target.name, email: v.target.email, role: v.target.role },
     expiresAt: new Date(v.expiresAt).toISOString(),
+    mode: v.mode,
   }));
 });
 
