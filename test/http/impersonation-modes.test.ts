@@ -8,10 +8,9 @@
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { accessGrants } from "@/lib/db/schema";
 import { scanApiRoutes } from "@/lib/http/api-route-scan";
 import type { HttpClient, HttpResponse } from "./support/client";
-import { makePerson, signIn, startImpersonating, stopImpersonating, type Person } from "./support/impersonation";
+import { grantConsent, makePerson, signIn, startImpersonating, stopImpersonating } from "./support/impersonation";
 import { startTestServer, type TestServer } from "./support/server";
 import { discoverServerActions, fillTemplate, unusedId, type ServerAction } from "./security/support";
 import { probePostgres } from "../support/services";
@@ -55,11 +54,6 @@ const flashError = (res: HttpResponse) =>
 const requestRoute = (c: HttpClient, route: { method: string; pattern: string }, ids: { userId: string }) =>
   c.request(route.method, fillTemplate(route.pattern, (p) => (p.name === "userId" ? ids.userId : unusedId(p))), { json: {} });
 
-async function grant(t: TestServer, user: Person, scope: "read" | "write") {
-  const now = Date.now();
-  await t.db!.db.insert(accessGrants).values({ userId: user.id, scope, grantedAt: new Date(now), expiresAt: new Date(now + 3600_000) });
-}
-
 describe.skipIf(!pg)("read-only impersonation over HTTP", () => {
   let t: TestServer;
   beforeAll(async () => {
@@ -70,7 +64,7 @@ describe.skipIf(!pg)("read-only impersonation over HTTP", () => {
   async function impersonation(mode: "read" | "write") {
     const admin = await makePerson(t, "admin");
     const target = await makePerson(t, "user");
-    if (mode === "write") await grant(t, target, "write");
+    if (mode === "write") await grantConsent(t, target, "write");
     const browser = await signIn(t, admin);
     const started = await startImpersonating(browser, target.id, { reason: "Customer reported a broken invoice page", mode });
     expect(started.status, started.text).toBe(200);
