@@ -20,7 +20,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: "unit",
-          include: ["lib/**/*.test.ts", "test/*.test.ts", "test/cache/**/*.test.ts", "test/impersonation/**/*.test.ts"],
+          include: ["lib/**/*.test.ts", "test/*.test.ts", "test/cache/**/*.test.ts", "test/impersonation/**/*.test.ts", "test/notify/**/*.test.ts"],
           environment: "node",
           env,
           testTimeout: 60_000,

@@ -113,4 +113,26 @@ describe("loadConfig", () => {
     const b = "mfa-key-b-0123456789-abcdefghijklmnopqrstu";
     expect(loadConfig({ SESSION_SECRET: SECRET, NODE_ENV: "production", MFA_ENCRYPTION_KEY: `${a},${b}` }).mfa.encryptionKeys).toEqual([a, b]);
   });
+
+  it("leaves mail unconfigured by default, notifies of every impersonation, and opens the mailbox only outside production", () => {
+    const dev = loadConfig({ SESSION_SECRET: SECRET, SMTP_URL: "" });
+    expect(dev.mail).toMatchObject({ smtpUrl: undefined, devMailbox: true, maxAttempts: 10, retryBaseMs: 5000, retryMaxMs: 3_600_000 });
+    expect(dev.notify.impersonation).toBe("always");
+    const prod = loadConfig({ NODE_ENV: "production", SESSION_SECRET: SECRET, ...MFA_KEY });
+    expect(prod.mail.devMailbox).toBe(false);
+    expect(loadConfig({ NODE_ENV: "production", SESSION_SECRET: SECRET, ...MFA_KEY, DEV_MAILBOX: "true" }).mail.devMailbox).toBe(true);
+  });
+
+  it("accepts smtp:// and smtps:// URLs and refuses anything else, naming SMTP_URL", () => {
+    expect(loadConfig({ SESSION_SECRET: SECRET, SMTP_URL: "smtp://u:p@mail.example.com:587" }).mail.smtpUrl).toBe("smtp://u:p@mail.example.com:587");
+    expect(loadConfig({ SESSION_SECRET: SECRET, SMTP_URL: "smtps://mail.example.com" }).mail.smtpUrl).toBe("smtps://mail.example.com");
+    expect(() => loadConfig({ SESSION_SECRET: SECRET, SMTP_URL: "http://mail.example.com" })).toThrow(/SMTP_URL/);
+    expect(() => loadConfig({ SESSION_SECRET: SECRET, SMTP_URL: "not a url" })).toThrow(/SMTP_URL/);
+  });
+
+  it("refuses an IMPERSONATION_NOTIFY or DEV_MAILBOX it does not know, naming the variable", () => {
+    expect(loadConfig({ SESSION_SECRET: SECRET, IMPERSONATION_NOTIFY: "write" }).notify.impersonation).toBe("write");
+    expect(() => loadConfig({ SESSION_SECRET: SECRET, IMPERSONATION_NOTIFY: "sometimes" })).toThrow(/IMPERSONATION_NOTIFY/);
+    expect(() => loadConfig({ SESSION_SECRET: SECRET, DEV_MAILBOX: "maybe" })).toThrow(/DEV_MAILBOX/);
+  });
 });

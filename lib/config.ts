@@ -27,14 +27,16 @@ const int = (fallback: number, min = 0) =>
     return n;
   });
 
-const bool = (fallback: boolean) =>
-  optionalString.transform((v, ctx) => {
-    if (v === undefined) return fallback;
-    if (/^(1|true|yes|on)$/i.test(v)) return true;
-    if (/^(0|false|no|off)$/i.test(v)) return false;
-    ctx.addIssue({ code: "custom", message: `expected true or false, got "${v}"` });
-    return z.NEVER;
-  });
+/** A boolean whose default depends on other settings: unset stays undefined. */
+const optionalBool = optionalString.transform((v, ctx) => {
+  if (v === undefined) return undefined;
+  if (/^(1|true|yes|on)$/i.test(v)) return true;
+  if (/^(0|false|no|off)$/i.test(v)) return false;
+  ctx.addIssue({ code: "custom", message: `expected true or false, got "${v}"` });
+  return z.NEVER;
+});
+
+const bool = (fallback: boolean) => optionalBool.transform((v) => v ?? fallback);
 
 const MIN_SECRET_LENGTH = 32;
 /** Sample users seeded outside production when SEED_SAMPLE_USERS is unset. */
@@ -97,6 +99,20 @@ const envSchema = z.object({
     }
     return [...new Set(roles)] as UserRole[];
   }),
+  // Tell the user when their account is impersonated: every time, only for write-mode impersonations, or never.
+  IMPERSONATION_NOTIFY: optionalString.pipe(z.enum(["always", "write", "off"]).optional()).transform((v) => v ?? "always"),
+
+  // Unset: mail stays in the outbox (the development mailbox shows it); nothing is sent.
+  SMTP_URL: optionalString.pipe(z.url({ protocol: /^smtps?$/, error: "expected smtp://user:pass@host:port or smtps://…" }).optional()),
+  MAIL_FROM: optionalString.transform((v) => v ?? "Sessions console <no-reply@localhost>"),
+  MAIL_POLL_MS: int(2000, 50),
+  MAIL_BATCH_SIZE: int(20, 1),
+  MAIL_MAX_ATTEMPTS: int(10, 1),
+  MAIL_RETRY_BASE_MS: int(5000, 10),
+  MAIL_RETRY_MAX_MS: int(3_600_000, 10),
+  MAIL_SEND_TIMEOUT_MS: int(15_000, 100),
+  // The development mailbox page (/dev/mailbox); unset → on outside production, off in production.
+  DEV_MAILBOX: optionalBool,
 
   LOGIN_MAX_PER_IP_PER_MINUTE: int(30, 1),
   LOGIN_MAX_PER_ACCOUNT_PER_15MIN: int(10, 1),
@@ -120,6 +136,7 @@ const envSchema = z.object({
   // -1 stands for "unset": the default depends on NODE_ENV (see loadConfig).
   SEED_SAMPLE_USERS: int(-1, 0),
   ADMIN_SETUP_TTL: int(3600, 60),
+  INVITE_TTL: int(259_200, 300),
 
   STAFF_MFA: optionalString.pipe(z.enum(["required", "optional", "off"]).optional()),
   MFA_ENCRYPTION_KEY: optionalString,
@@ -184,6 +201,31 @@ export interface AppConfig {
     writeRoles: UserRole[];
   };
   login: { maxPerIpPerMinute: number; maxPerAccountPer15Min: number };
+  /** Lifetime of an invitation link, seconds. */
+  inviteTtlS: number;
+  /** Which impersonations the user is told about (in-app notice and email). */
+  notify: { impersonation: "always" | "write" | "off" };
+  mail: {
+    /** nodemailer's SMTP transport URL; unset → mail waits in the outbox (never logged: it may hold a password). */
+    smtpUrl?: string;
+    from: string;
+    /** How often each instance's worker looks for due mail. */
+    pollMs: number;
+    /** Rows one worker claims at a time. */
+    batchSize: number;
+    /** Failed sends after which a message is dead (kept, reported by the health detail). */
+    maxAttempts: number;
+    /** Backoff after the first failure; doubles per attempt up to retryMaxMs. */
+    retryBaseMs: number;
+    retryMaxMs: number;
+    /** Bound on one SMTP send (connect, greeting, transfer). */
+    sendTimeoutMs: number;
+    /**
+     * /dev/mailbox lists every outbox message to anyone who asks: on by default outside production, off in
+     * production unless DEV_MAILBOX=true (only for a test deployment such as the e2e suite's `next start`).
+     */
+    devMailbox: boolean;
+  };
   /** Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host entries are believed (0: none). */
   trustProxy: number;
   appOrigin?: string;
@@ -385,7 +427,20 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
       writeRoles: e.IMPERSONATION_WRITE_ROLES,
     },
     login: { maxPerIpPerMinute: e.LOGIN_MAX_PER_IP_PER_MINUTE, maxPerAccountPer15Min: e.LOGIN_MAX_PER_ACCOUNT_PER_15MIN },
+    notify: { impersonation: e.IMPERSONATION_NOTIFY },
+    mail: {
+      smtpUrl: e.SMTP_URL,
+      from: e.MAIL_FROM,
+      pollMs: e.MAIL_POLL_MS,
+      batchSize: e.MAIL_BATCH_SIZE,
+      maxAttempts: e.MAIL_MAX_ATTEMPTS,
+      retryBaseMs: e.MAIL_RETRY_BASE_MS,
+      retryMaxMs: e.MAIL_RETRY_MAX_MS,
+      sendTimeoutMs: e.MAIL_SEND_TIMEOUT_MS,
+      devMailbox: e.DEV_MAILBOX ?? !isProduction,
+    },
     trustProxy: e.TRUST_PROXY,
+    inviteTtlS: e.INVITE_TTL,
     appOrigin: e.APP_ORIGIN,
     logLevel: e.LOG_LEVEL,
     metricsToken: e.METRICS_TOKEN,

@@ -52,6 +52,8 @@ export const ERRORS = {
   MFA_NOT_ENROLLED: { status: 409, message: "No authenticator app is set up." },
   MFA_DISABLED: { status: 403, message: "Second factors are turned off on this server." },
   LINK_INVALID: { status: 400, message: "This link is invalid, used or expired. Ask for a new one." },
+  EMAIL_TAKEN: { status: 409, message: "An account with this email exists already." },
+  INVITATION_NOT_PENDING: { status: 409, message: "This user has no pending invitation: they have set a password already." },
   CANNOT_CHANGE_SELF: { status: 409, message: "You cannot change your own role or ban yourself." },
 } as const satisfies Record<string, { status: number; message: string }>;
 
@@ -79,6 +81,14 @@ export const fail = <T = never>(code: ErrorCode, details?: Record<string, unknow
   ok: false,
   code,
   message: ERRORS[code].message,
+  ...(details ? { details } : {}),
+});
+
+/** A failure whose message says more than the code's default (which field, what limit). */
+export const failWith = <T = never>(code: ErrorCode, message: string, details?: Record<string, unknown>): Result<T> => ({
+  ok: false,
+  code,
+  message,
   ...(details ? { details } : {}),
 });
 

@@ -20,7 +20,11 @@ import { createCookieSealer, type CookieSealer } from "./session/cookie-seal";
 import { createImpersonationSessions, type ImpersonationSessions } from "./session/impersonation-sessions";
 import { createSessionManager, type SessionManager } from "./session/manager";
 import { createSessionStore } from "./session/store";
-import { runStartupTasks, startSessionPruning } from "./startup";
+import { configureNotices } from "./notify/notify-audit";
+import { enqueueMail } from "./notify/outbox";
+import type { InvitationDeps } from "./account/invitations";
+import type { MailWorker } from "./notify/worker";
+import { runStartupTasks, startMailWorker, startSessionPruning } from "./startup";
 
 export interface Runtime {
   config: AppConfig;
@@ -33,11 +37,14 @@ export interface Runtime {
   sessions: SessionManager;
   impersonationSessions: ImpersonationSessions;
   impersonation: ImpersonationDeps;
+  invitations: InvitationDeps;
   sealer: CookieSealer;
   throttle: LoginThrottle;
   mfa: MfaDeps;
   /** What `login()` needs, wired once. */
   login: LoginDeps;
+  /** This instance's outbox worker (null without SMTP_URL, or when startup tasks are skipped). */
+  mailWorker: MailWorker | null;
   startedAt: number;
   close(): Promise<void>;
 }
@@ -134,6 +141,8 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
     issuer: config.mfa.issuer,
   };
   const stopPruning = overrides.skipStartupTasks ? null : startSessionPruning(config, sessions, logger);
+  configureNotices({ impersonation: config.notify.impersonation, disclose: config.impersonation.disclose });
+  const mailWorker = overrides.skipStartupTasks ? null : startMailWorker(config, db, logger);
 
   return {
     config,
@@ -145,6 +154,20 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
     cache,
     sessions,
     impersonationSessions,
+    invitations: {
+      db,
+      clock,
+      inviteTtlS: config.inviteTtlS,
+      reauthWindowS: config.impersonation.reauthWindowS,
+      appOrigin: config.appOrigin,
+      sendInvitation: async (tx, mail) => {
+        await enqueueMail(tx, {
+          to: mail.to,
+          template: "invite",
+          data: { name: mail.name, role: mail.role, link: mail.link, expiresAt: mail.expiresAt.toISOString(), invitedBy: mail.invitedBy.name },
+        });
+      },
+    },
     impersonation: {
       db,
       sessions,
@@ -161,9 +184,11 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
     throttle,
     mfa,
     login: { db, sessions, throttle, refuseSampleAccounts: config.isProduction },
+    mailWorker,
     startedAt: Date.now(),
     async close() {
       stopPruning?.();
+      await mailWorker?.stop();
       await cache.close();
       await database.close();
     },

@@ -5,7 +5,9 @@
 import type { AppConfig } from "./config";
 import { migrateDatabase } from "./db/migrate";
 import { countUsableAdmins, countUsers, seedDatabase, type SeedOptions } from "./db/seed";
-import type { Database } from "./db/types";
+import type { Database, Db } from "./db/types";
+import { createSmtpTransport } from "./notify/transport";
+import { createMailWorker, type MailWorker } from "./notify/worker";
 import type { Logger } from "./observability/logger";
 import type { SessionManager } from "./session/manager";
 
@@ -29,6 +31,12 @@ export async function runStartupTasks(config: AppConfig, database: Database, log
   if (seed === "true" || (seed === "auto" && !config.isProduction && (await countUsers(database.db)) === 0)) {
     await seedDatabase(database.db, seedOptionsFrom(config));
   }
+  if (config.isProduction && !config.mail.smtpUrl) {
+    logger.warn("mail not configured: SMTP_URL is unset, so notification mail waits in the outbox and is never sent");
+  }
+  if (config.isProduction && config.mail.devMailbox) {
+    logger.warn("DEV_MAILBOX=true in production: /dev/mailbox shows every outbox message to anyone; only for test deployments");
+  }
   if (config.isProduction && (await countUsableAdmins(database.db)) === 0) {
     logger.warn("no admin can sign in yet: run `npm run admin:create` (or `npm run db:seed` with ADMIN_PASSWORD) to provision one");
   }
@@ -45,4 +53,17 @@ export function startSessionPruning(config: AppConfig, sessions: SessionManager,
   }, config.session.pruneIntervalS * 1000);
   timer.unref();
   return () => clearInterval(timer);
+}
+
+/** The outbox worker of this instance; null without SMTP_URL (mail then waits in the outbox). */
+export function startMailWorker(config: AppConfig, db: Db, logger: Logger): MailWorker | null {
+  if (!config.mail.smtpUrl) return null;
+  const worker = createMailWorker({
+    db,
+    logger,
+    transport: createSmtpTransport({ smtpUrl: config.mail.smtpUrl, from: config.mail.from, sendTimeoutMs: config.mail.sendTimeoutMs }),
+    ...config.mail,
+  });
+  worker.start();
+  return worker;
 }

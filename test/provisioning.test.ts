@@ -147,13 +147,13 @@ describe("production setup from the README", () => {
 
       // The link sets a password that passes the staff policy, once.
       const metadata = { ip: "127.0.0.1", userAgent: "provisioning-test" };
-      const weak = await setPasswordWithLink(runtime, { token, purpose: "setup", password: "password12345678" }, metadata);
+      const weak = await setPasswordWithLink(runtime, { token, purposes: ["setup"], password: "password12345678" }, metadata);
       expect(weak).toMatchObject({ ok: false, code: "WEAK_PASSWORD" });
       const chosen = `${randomBytes(9).toString("base64url")} chosen by the operator`;
-      const set = await setPasswordWithLink(runtime, { token, purpose: "setup", password: chosen }, metadata);
+      const set = await setPasswordWithLink(runtime, { token, purposes: ["setup"], password: chosen }, metadata);
       expect(set.ok).toBe(true);
       expect(await runtime.sessions.validateSessionWithCache((set as { value: { token: string } }).value.token)).not.toBeNull();
-      const again = await setPasswordWithLink(runtime, { token, purpose: "setup", password: `${chosen} again` }, metadata);
+      const again = await setPasswordWithLink(runtime, { token, purposes: ["setup"], password: `${chosen} again` }, metadata);
       expect(again).toMatchObject({ ok: false, code: "LINK_INVALID" });
       expect((await signIn(runtime, "ops@example.com", chosen)).ok).toBe(true);
       const audited = await runtime.db.select({ action: auditEvents.action }).from(auditEvents);
@@ -172,8 +172,8 @@ describe("production setup from the README", () => {
       await withRuntime(fresh, async (runtime) => {
         const metadata = { ip: null, userAgent: null };
         const password = `${randomBytes(9).toString("base64url")} second link`;
-        expect(await setPasswordWithLink(runtime, { token: oldToken!, purpose: "setup", password }, metadata)).toMatchObject({ ok: false, code: "LINK_INVALID" });
-        expect((await setPasswordWithLink(runtime, { token: newToken!, purpose: "setup", password }, metadata)).ok).toBe(true);
+        expect(await setPasswordWithLink(runtime, { token: oldToken!, purposes: ["setup"], password }, metadata)).toMatchObject({ ok: false, code: "LINK_INVALID" });
+        expect((await setPasswordWithLink(runtime, { token: newToken!, purposes: ["setup"], password }, metadata)).ok).toBe(true);
       });
     });
   });

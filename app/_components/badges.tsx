@@ -21,11 +21,13 @@ export function StatusBadge({ status }: { status: UserStatus }) {
   );
 }
 
-export function Pill({ children, tone = "slate" }: { children: React.ReactNode; tone?: "slate" | "indigo" | "amber" }) {
+export function Pill({ children, tone = "slate" }: { children: React.ReactNode; tone?: "slate" | "indigo" | "amber" | "emerald" | "red" }) {
   const tones = {
     slate: "bg-slate-100 text-slate-800 ring-slate-300",
     indigo: "bg-indigo-50 text-indigo-900 ring-indigo-300",
     amber: "bg-amber-100 text-amber-950 ring-amber-400",
+    emerald: "bg-emerald-50 text-emerald-900 ring-emerald-300",
+    red: "bg-red-100 text-red-900 ring-red-300",
   };
   return <span className={`${pill} ${tones[tone]}`}>{children}</span>;
 }

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { minPasswordLength } from "@/lib/auth/password-policy";
 import { ERRORS } from "@/lib/errors";
 import { listAccessesTo } from "@/lib/impersonation/service";
+import { noticesOf } from "@/lib/notify/own-notices";
 import { requireUser } from "@/lib/next/session";
 import { getRuntime } from "@/lib/runtime";
 import { Pill } from "../_components/badges";
@@ -15,6 +16,7 @@ import { ChangePasswordForm } from "./change-password-form";
 import { revokeOtherSessionsAction, revokeSessionAction } from "./actions";
 import { MfaSection } from "./mfa-section";
 import { GrantsSection } from "./grants-section";
+import { NotificationsSection } from "./notifications-section";
 
 export const metadata: Metadata = { title: "Account" };
 
@@ -31,9 +33,10 @@ export default async function AccountPage() {
   const runtime = await getRuntime();
   const flash = await readPageFlash("/account");
   const now = runtime.clock();
-  const [sessions, accesses] = await Promise.all([
+  const [sessions, accesses, notices] = await Promise.all([
     runtime.sessions.listUserSessions(session.user.id),
     listAccessesTo(runtime.db, session.user.id, runtime.config.impersonation.disclose),
+    noticesOf(runtime.db, session.user.id),
   ]);
   // While impersonating, the forms that could take the account over are replaced, and the actions refuse too.
   const locked = session.impersonation !== null;
@@ -119,6 +122,8 @@ export default async function AccountPage() {
         <MfaSection runtime={runtime} session={session} locked={locked} />
 
         <GrantsSection runtime={runtime} session={session} locked={locked} />
+
+        <NotificationsSection notices={notices} />
 
         <section aria-labelledby="access-heading" className={ui.card}>
           <div className={ui.cardHeader}>

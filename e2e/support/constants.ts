@@ -31,6 +31,7 @@ export const SAMPLE_USERS = {
   radia: { email: "radia.lovelace.10@example.com", name: "Radia Lovelace" },
   hedy: { email: "hedy.lovelace.12@example.com", name: "Hedy Lovelace" },
   john: { email: "john.lovelace.13@example.com", name: "John Lovelace" },
+  sophie: { email: "sophie.lovelace.16@example.com", name: "Sophie Lovelace" },
 } as const;
 
 export type SampleUser = (typeof SAMPLE_USERS)[keyof typeof SAMPLE_USERS];

@@ -30,6 +30,8 @@ function baseEnv(): Record<string, string> {
     LOGIN_MAX_PER_IP_PER_MINUTE: "10000",
     LOGIN_MAX_PER_ACCOUNT_PER_15MIN: "10000",
     LOG_LEVEL: "warn",
+    // The servers run `next start` (production), where /dev/mailbox is off: the notification spec reads it.
+    DEV_MAILBOX: "true",
   };
 }
 

@@ -2,7 +2,7 @@
  * Single-use account links (first-admin setup; invitations and resets take the same shape). The link carries a
  * 256-bit token; the database keeps only its SHA-256, so a dump of the table holds no usable link.
  */
-import { and, eq, gt, isNull } from "drizzle-orm";
+import { and, eq, gt, inArray, isNull } from "drizzle-orm";
 import { accountTokens, users, type AccountTokenPurpose, type UserRole } from "../db/schema";
 import type { Db } from "../db/types";
 import { generateSessionToken, hashSessionToken, isWellFormedToken } from "../session/token";
@@ -14,12 +14,18 @@ export interface IssuedAccountToken {
 
 export interface AccountTokenHolder {
   userId: string;
+  purpose: AccountTokenPurpose;
   email: string;
   name: string;
   role: UserRole;
 }
 
 type Executor = Pick<Db, "insert" | "delete" | "update" | "select">;
+
+/** The links that let their holder set a password: the first admin's setup link and an invitation. */
+export const PASSWORD_LINK_PURPOSES = ["setup", "invite"] as const satisfies readonly AccountTokenPurpose[];
+
+const purposeIn = (purposes: readonly AccountTokenPurpose[]) => inArray(accountTokens.purpose, [...purposes]);
 
 /** Issuing a link replaces every unused link of the same purpose for that user: only the newest one works. */
 export async function issueAccountToken(
@@ -36,15 +42,13 @@ export async function issueAccountToken(
 }
 
 /** Who a still-usable link belongs to (for rendering the form); nothing is consumed. */
-export async function findUsableAccountToken(db: Executor, token: string, purpose: AccountTokenPurpose, now: Date): Promise<AccountTokenHolder | null> {
+export async function findUsableAccountToken(db: Executor, token: string, purposes: readonly AccountTokenPurpose[], now: Date): Promise<AccountTokenHolder | null> {
   if (!isWellFormedToken(token)) return null;
   const [row] = await db
-    .select({ userId: users.id, email: users.email, name: users.name, role: users.role })
+    .select({ userId: users.id, purpose: accountTokens.purpose, email: users.email, name: users.name, role: users.role })
     .from(accountTokens)
     .innerJoin(users, eq(users.id, accountTokens.userId))
-    .where(
-      and(eq(accountTokens.id, hashSessionToken(token)), eq(accountTokens.purpose, purpose), isNull(accountTokens.usedAt), gt(accountTokens.expiresAt, now)),
-    );
+    .where(and(eq(accountTokens.id, hashSessionToken(token)), purposeIn(purposes), isNull(accountTokens.usedAt), gt(accountTokens.expiresAt, now)));
   return row ?? null;
 }
 
@@ -52,14 +56,26 @@ export async function findUsableAccountToken(db: Executor, token: string, purpos
  * Marks the link used and returns its holder, in one statement: of two concurrent submissions exactly one wins.
  * Run it in the same transaction as the change the link authorises, so a failure leaves the link usable.
  */
-export async function consumeAccountToken(db: Executor, token: string, purpose: AccountTokenPurpose, now: Date): Promise<{ userId: string } | null> {
+export async function consumeAccountToken(
+  db: Executor,
+  token: string,
+  purposes: readonly AccountTokenPurpose[],
+  now: Date,
+): Promise<{ userId: string; purpose: AccountTokenPurpose } | null> {
   if (!isWellFormedToken(token)) return null;
   const [row] = await db
     .update(accountTokens)
     .set({ usedAt: now })
-    .where(
-      and(eq(accountTokens.id, hashSessionToken(token)), eq(accountTokens.purpose, purpose), isNull(accountTokens.usedAt), gt(accountTokens.expiresAt, now)),
-    )
-    .returning({ userId: accountTokens.userId });
+    .where(and(eq(accountTokens.id, hashSessionToken(token)), purposeIn(purposes), isNull(accountTokens.usedAt), gt(accountTokens.expiresAt, now)))
+    .returning({ userId: accountTokens.userId, purpose: accountTokens.purpose });
   return row ?? null;
+}
+
+/** Voids every unused link of this purpose for the user (a revoked invitation). Answers how many there were. */
+export async function revokeAccountTokens(db: Executor, userId: string, purpose: AccountTokenPurpose): Promise<number> {
+  const rows = await db
+    .delete(accountTokens)
+    .where(and(eq(accountTokens.userId, userId), eq(accountTokens.purpose, purpose), isNull(accountTokens.usedAt)))
+    .returning({ id: accountTokens.id });
+  return rows.length;
 }

@@ -17,24 +17,24 @@ type Deps = Pick<Runtime, "db" | "sessions" | "clock">;
 
 export async function setPasswordWithLink(
   deps: Deps,
-  input: { token: string; purpose: AccountTokenPurpose; password: string },
+  input: { token: string; purposes: readonly AccountTokenPurpose[]; password: string },
   metadata: SessionMetadata,
 ): Promise<Result<{ token: string; userId: string }>> {
   const now = new Date(deps.clock());
-  const holder = await findUsableAccountToken(deps.db, input.token, input.purpose, now);
+  const holder = await findUsableAccountToken(deps.db, input.token, input.purposes, now);
   if (!holder) return fail("LINK_INVALID");
   const verdict = checkPassword(input.password, { role: holder.role, email: holder.email, name: holder.name });
   if (!verdict.ok) return passwordRefusal(verdict);
   const passwordHash = await hashPassword(input.password);
   const consumed = await deps.db.transaction(async (tx) => {
-    const owner = await consumeAccountToken(tx, input.token, input.purpose, now);
+    const owner = await consumeAccountToken(tx, input.token, input.purposes, now);
     if (!owner) return null;
     await setUserPassword(tx, owner.userId, passwordHash);
     await recordAuditEvent(tx, {
       action: "auth.password_set",
       actorId: owner.userId,
       subjectId: owner.userId,
-      metadata: { via: input.purpose },
+      metadata: { via: owner.purpose },
       ip: metadata.ip,
       userAgent: metadata.userAgent,
     });

@@ -4,6 +4,7 @@ import { alias } from "drizzle-orm/pg-core";
 import { auditEvents, users } from "../db/schema";
 import type { Db } from "../db/types";
 import { userIdsMatching } from "../users/users";
+import { notifyForAuditEvent } from "../notify/notify-audit";
 
 export { AUDIT_ACTIONS, IMPERSONATION_END_CAUSES, type AuditAction, type ImpersonationEndCause } from "./actions";
 import type { AuditAction } from "./actions";
@@ -20,7 +21,7 @@ export interface AuditEventInput {
   userAgent?: string | null;
 }
 
-type Executor = Pick<Db, "insert">;
+type Executor = Pick<Db, "insert" | "select">;
 
 /**
  * PostgreSQL text and jsonb cannot hold U+0000, and audit fields carry attacker-chosen text (a requested id,
@@ -43,6 +44,8 @@ export async function recordAuditEvent(db: Executor, event: AuditEventInput): Pr
     ip: withoutNul(event.ip ?? null),
     userAgent: withoutNul(event.userAgent ?? null),
   });
+  // The user is told on the same executor, so notice and mail commit or roll back with the audit row.
+  await notifyForAuditEvent(db, { ...event, reason: withoutNul(event.reason ?? null), metadata: withoutNul(event.metadata ?? null) });
 }
 
 export interface AuditQuery {

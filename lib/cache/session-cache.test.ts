@@ -132,3 +132,58 @@ describe("L1 tier", () => {
     expect(l1.get("b")?.context.sessionId).toBe("b");
   });
 });
+
+describe("session cache: shared Postgres reads for concurrent misses", () => {
+  /** A Postgres read the test answers by hand, counting how often it was asked. */
+  function heldRead(answer: SessionContext | null) {
+    let calls = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    return { read: () => ((calls++, gate.then(() => answer))), calls: () => calls, release };
+  }
+  const ticketOf = (c: SessionCache, id: string) => c.ticket(id, NOW);
+
+  it("lets concurrent misses of one session share one read, and every caller gets its answer", async () => {
+    const c = cache(undefined);
+    const pg = heldRead(context("a"));
+    const answers = Promise.all([1, 2, 3].map(() => c.load("a", ticketOf(c, "a"), pg.read)));
+    pg.release();
+    expect((await answers).map((a) => a?.sessionId)).toEqual(["a", "a", "a"]);
+    expect(pg.calls()).toBe(1);
+  });
+
+  it("does not share a read between two sessions", async () => {
+    const c = cache(undefined);
+    const a = heldRead(context("a"));
+    const b = heldRead(context("b"));
+    const answers = Promise.all([c.load("a", ticketOf(c, "a"), a.read), c.load("b", ticketOf(c, "b"), b.read)]);
+    a.release();
+    b.release();
+    expect((await answers).map((x) => x?.sessionId)).toEqual(["a", "b"]);
+    expect(a.calls() + b.calls()).toBe(2);
+  });
+
+  it("never lets a miss that starts after an invalidation join a read that started before it", async () => {
+    const c = cache(undefined);
+    const before = heldRead(context("a"));
+    const first = c.load("a", ticketOf(c, "a"), before.read);
+    await c.invalidate(["a"]);
+    const after = heldRead(null);
+    const second = c.load("a", ticketOf(c, "a"), after.read);
+    before.release();
+    after.release();
+    expect((await first)?.sessionId).toBe("a");
+    expect(await second).toBeNull();
+    expect(after.calls()).toBe(1);
+  });
+
+  it("does not keep a failed read: the next miss asks Postgres again", async () => {
+    const c = cache(undefined);
+    await expect(c.load("a", ticketOf(c, "a"), () => Promise.reject(new Error("postgres down")))).rejects.toThrow("postgres down");
+    const retry = heldRead(context("a"));
+    const answer = c.load("a", ticketOf(c, "a"), retry.read);
+    retry.release();
+    expect((await answer)?.sessionId).toBe("a");
+    expect(retry.calls()).toBe(1);
+  });
+});

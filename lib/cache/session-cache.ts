@@ -36,7 +36,7 @@ export interface SessionCacheOptions {
 }
 
 /** What the session manager needs of the cache. */
-export type SessionCacheAccess = Pick<SessionCache, "read" | "ticket" | "fill" | "invalidate">;
+export type SessionCacheAccess = Pick<SessionCache, "read" | "ticket" | "load" | "fill" | "invalidate">;
 
 function newTicket(sessionId: string, now: number, redis: boolean): FillTicket {
   return { sessionId, now, readAt: Date.now(), redis };
@@ -57,6 +57,8 @@ export class SessionCache {
   private readonly l1: L1Tier;
   private readonly redis: RedisSide | null;
   private readonly metrics = createCacheMetrics();
+  /** Postgres reads in flight, by session id, that later misses of the same session may share. */
+  private readonly loading = new Map<string, Promise<SessionContext | null>>();
 
   constructor(private readonly options: SessionCacheOptions) {
     const { client, redisConfig } = options;
@@ -129,9 +131,35 @@ export class SessionCache {
     return undefined;
   }
 
+  /**
+   * Answers a miss: `fromPostgres` reads the session, and the answer is filled with the miss's ticket.
+   * Concurrent misses of one session share one read and one fill, so a burst of requests from one user
+   * (a page's parallel fetches after a cold start, an eviction, a Redis outage) costs one query, not one
+   * each. A request joins only a read that no invalidation has overtaken: a session invalidated here or
+   * announced by another instance (tombstoned) is read afresh by every request until the tombstone expires.
+   */
+  load(id: string, ticket: FillTicket, fromPostgres: () => Promise<SessionContext | null>): Promise<SessionContext | null> {
+    const tombstoned = this.l1.isTombstoned(id);
+    const shared = this.loading.get(id);
+    if (shared && !tombstoned) return shared;
+    const work = fromPostgres().then(async (context) => {
+      const filling = context ? this.fill(ticket, context) : undefined;
+      if (filling) await filling;
+      return context;
+    });
+    if (tombstoned) return work;
+    this.loading.set(id, work);
+    const done = () => {
+      if (this.loading.get(id) === work) this.loading.delete(id);
+    };
+    work.then(done, done);
+    return work;
+  }
+
   /** Drops sessions from every tier. Never throws for Redis; an unreachable Redis goes to the outbox. */
   async invalidate(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
+    for (const id of ids) this.loading.delete(id);
     this.l1.forget(ids);
     if (!this.redis) return;
     const { tier, trust } = this.redis;

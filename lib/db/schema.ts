@@ -127,7 +127,7 @@ export const auditEvents = pgTable(
 );
 export type AuditEventRow = typeof auditEvents.$inferSelect;
 
-export const ACCOUNT_TOKEN_PURPOSES = ["setup"] as const;
+export const ACCOUNT_TOKEN_PURPOSES = ["setup", "invite"] as const;
 export type AccountTokenPurpose = (typeof ACCOUNT_TOKEN_PURPOSES)[number];
 
 /**
@@ -201,6 +201,50 @@ export const cacheInvalidations = pgTable("cache_invalidations", {
   sessionId: text("session_id").primaryKey(),
   createdAt: tz("created_at").notNull().defaultNow(),
 });
+
+/**
+ * In-app notices for a user (an impersonation of their account began or ended), written in the same
+ * transaction as the audit event they report. Unread until the user dismisses them.
+ */
+export const notifications = pgTable(
+  "notifications",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    kind: text("kind").notNull(),
+    payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
+    createdAt: tz("created_at").notNull().defaultNow(),
+    readAt: tz("read_at"),
+  },
+  (t) => [index("notifications_user_idx").on(t.userId, t.createdAt)],
+);
+export type NotificationRow = typeof notifications.$inferSelect;
+
+/**
+ * The transactional mail outbox: a message is a row written with the change it reports, so a mail server
+ * outage loses nothing. Workers claim due rows (FOR UPDATE SKIP LOCKED), send, and mark them sent; a row
+ * that failed MAIL_MAX_ATTEMPTS times is dead (`failed_at`) and shows in the health detail.
+ */
+export const mailOutbox = pgTable(
+  "mail_outbox",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    recipient: text("recipient").notNull(),
+    template: text("template").notNull(),
+    payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    /** When the row is next due: now for a new row, later after a failure (backoff) or while claimed (lease). */
+    nextAttemptAt: tz("next_attempt_at").notNull().defaultNow(),
+    createdAt: tz("created_at").notNull().defaultNow(),
+    sentAt: tz("sent_at"),
+    failedAt: tz("failed_at"),
+    lastError: text("last_error"),
+  },
+  (t) => [index("mail_outbox_due_idx").on(t.nextAttemptAt).where(sql`${t.sentAt} is null and ${t.failedAt} is null`), index("mail_outbox_created_idx").on(t.createdAt)],
+);
+export type MailOutboxRow = typeof mailOutbox.$inferSelect;
 
 /**
  * A user's consent to support access, or a staff member's request for it. A request is a row with

@@ -5,6 +5,7 @@
 import { sql } from "drizzle-orm";
 import { createPostgresOutbox } from "../cache/outbox";
 import type { Db } from "../db/types";
+import { outboxStats } from "../notify/outbox";
 import { cacheCounters } from "../observability/metrics";
 import { CHECK_TIMEOUT_MS, checkDatabase, checkRedis, overallStatus, withTimeout, type HealthDeps } from "./checks";
 
@@ -57,7 +58,7 @@ async function bounded<T>(work: () => Promise<T>, what: string): Promise<T | nul
 export async function detailedHealth(deps: HealthDeps, versions: Versions, now = Date.now()) {
   const { database: pool, cache, config } = deps;
   const outbox = createPostgresOutbox(deps.database.db);
-  const [database, redis, pgVersion, connections, outboxDepth, redisVer, counters] = await Promise.all([
+  const [database, redis, pgVersion, connections, outboxDepth, redisVer, counters, mailOutbox] = await Promise.all([
     checkDatabase(deps),
     checkRedis(deps),
     bounded(() => postgresVersion(pool.db), "postgres version"),
@@ -65,6 +66,7 @@ export async function detailedHealth(deps: HealthDeps, versions: Versions, now =
     bounded(() => outbox.depth(), "outbox depth"),
     bounded(() => redisVersion(deps), "redis version"),
     cacheCounters(),
+    bounded(() => outboxStats(pool.db), "mail outbox"),
   ]);
   const lookups = counters.hits + counters.misses;
   return {
@@ -81,6 +83,8 @@ export async function detailedHealth(deps: HealthDeps, versions: Versions, now =
     },
     breaker: { state: cache.breaker?.current ?? null, transitions: cache.breaker?.transitions ?? 0 },
     outbox: { depth: outboxDepth },
+    // Without SMTP_URL nothing is sent: `configured: false` says so, and `pending` grows.
+    mail: { configured: Boolean(config.mail.smtpUrl), pending: mailOutbox?.pending ?? null, failed: mailOutbox?.failed ?? null, oldestPendingAgeS: mailOutbox?.oldestPendingAgeS ?? null },
     versions: {
       node: process.version,
       next: versions.next,

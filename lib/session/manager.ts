@@ -150,11 +150,7 @@ export function createSessionManager(deps: SessionManagerDeps) {
       return result;
     }
     // Not cached, or Redis unusable (error, timeout, breaker open): Postgres answers, and nobody is logged out.
-    const context = await validateUncached(id, now);
-    if (context) {
-      const filling = cache.fill(read.ticket, context);
-      if (filling) await filling;
-    }
+    const context = await cache.load(id, read.ticket, () => validateUncached(id, now));
     latency.postgres.observe((performance.now() - started) / 1000);
     return context;
   }

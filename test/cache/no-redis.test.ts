@@ -29,6 +29,15 @@ describe("session validation with no Redis configured", () => {
     expect(d.errors).toBe(0);
   });
 
+  it("answers concurrent requests of one session with one Postgres query", async () => {
+    const user = await createUser(rt.db);
+    const { token } = await rt.sessions.createSession(user.id);
+    const queries = rt.database.queryCount();
+    const answers = await Promise.all([1, 2, 3, 4, 5].map(() => rt.sessions.validateSessionWithCache(token)));
+    expect(answers.map((a) => a?.user.id)).toEqual(Array(5).fill(user.id));
+    expect(rt.database.queryCount() - queries).toBe(1);
+  });
+
   it("rejects a revoked session", async () => {
     const user = await createUser(rt.db);
     const { token, sessionId } = await rt.sessions.createSession(user.id);

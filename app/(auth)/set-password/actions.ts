@@ -2,6 +2,7 @@
 
 import { redirect } from "next/navigation";
 import { z } from "zod";
+import { PASSWORD_LINK_PURPOSES } from "@/lib/account/account-tokens";
 import { setPasswordWithLink } from "@/lib/account/set-password";
 import { writeSessionCookie } from "@/lib/next/cookies";
 import { requestMetadata } from "@/lib/next/request-meta";
@@ -25,7 +26,7 @@ export async function setPasswordAction(_previous: SetPasswordState, formData: F
   const input = Form.parse(Object.fromEntries(formDataOf(formData)));
   if (input.password !== input.confirm) return { error: { code: "INVALID_INPUT", message: "The two passwords differ." } };
   const runtime = await getRuntime();
-  const result = await setPasswordWithLink(runtime, { token: input.token, purpose: "setup", password: input.password }, await requestMetadata());
+  const result = await setPasswordWithLink(runtime, { token: input.token, purposes: PASSWORD_LINK_PURPOSES, password: input.password }, await requestMetadata());
   if (!result.ok) return { error: { code: result.code, message: result.message } };
   await writeSessionCookie(runtime, result.value.token);
   redirect("/account");

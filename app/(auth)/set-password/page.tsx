@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { findUsableAccountToken } from "@/lib/account/account-tokens";
+import { findUsableAccountToken, PASSWORD_LINK_PURPOSES } from "@/lib/account/account-tokens";
 import { minPasswordLength } from "@/lib/auth/password-policy";
 import { getRuntime } from "@/lib/runtime";
 import { firstParam } from "../../_lib/params";
@@ -12,11 +12,11 @@ export const metadata: Metadata = { title: "Set your password", referrer: "no-re
 export default async function SetPasswordPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const token = firstParam(await searchParams, "token") ?? "";
   const runtime = await getRuntime();
-  const holder = await findUsableAccountToken(runtime.db, token, "setup", new Date(runtime.clock()));
+  const holder = await findUsableAccountToken(runtime.db, token, PASSWORD_LINK_PURPOSES, new Date(runtime.clock()));
   return (
     <div className="mx-auto mt-6 max-w-sm sm:mt-12">
       <div className={`${ui.card} px-6 py-8 sm:px-8`}>
-        <h1 className="text-xl font-semibold tracking-tight text-slate-900">Set your password</h1>
+        <h1 className="text-xl font-semibold tracking-tight text-slate-900">{holder?.purpose === "invite" ? "Welcome: choose your password" : "Set your password"}</h1>
         {holder ? (
           <>
             <p className="mt-1 text-sm text-slate-600">
@@ -29,8 +29,9 @@ export default async function SetPasswordPage({ searchParams }: { searchParams: 
         ) : (
           <div className="mt-5">
             <InfoMessage role="status" code="LINK_INVALID">
-              This link is invalid, used or expired. Ask whoever set up your account for a new one (an operator runs{" "}
-              <code>npm run admin:create</code> or <code>npm run db:seed</code> again).
+              This link is invalid, used or expired. Ask whoever invited you or set up your account for a new one (an
+              administrator can resend an invitation; an operator runs <code>npm run admin:create</code> or{" "}
+              <code>npm run db:seed</code> again).
             </InfoMessage>
           </div>
         )}

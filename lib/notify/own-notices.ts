@@ -1,0 +1,45 @@
+/**
+ * A user's own notices: shown to the account's owner, dismissed by the owner. An impersonator neither sees
+ * the notice region nor may dismiss it: a notice the staff member could clear would tell the user nothing.
+ */
+import { z } from "zod";
+import { accessRefusal } from "../auth/access";
+import type { Db } from "../db/types";
+import { fail, ok, type Result } from "../errors";
+import type { SessionContext } from "../session/types";
+import { asImpersonationNotice, type ImpersonationNotice } from "./impersonation-notice";
+import { listNotifications, markNotificationsRead } from "./outbox";
+
+export interface ShownNotice extends ImpersonationNotice {
+  id: string;
+  createdAt: Date;
+  readAt: Date | null;
+}
+
+/** How many unread notices the region on every page shows at most (the /account list has them all). */
+const REGION_LIMIT = 5;
+
+export async function noticesOf(db: Db, userId: string, options: { unreadOnly?: boolean; limit?: number } = {}): Promise<ShownNotice[]> {
+  const rows = await listNotifications(db, userId, options);
+  return rows.flatMap((row) => {
+    const notice = asImpersonationNotice(row.kind, row.payload);
+    return notice ? [{ ...notice, id: row.id, createdAt: row.createdAt, readAt: row.readAt }] : [];
+  });
+}
+
+/** The notice region's content: the owner's unread notices; nothing while impersonating. */
+export async function unreadNoticesFor(db: Db, session: SessionContext): Promise<ShownNotice[]> {
+  if (session.impersonation) return [];
+  return noticesOf(db, session.user.id, { unreadOnly: true, limit: REGION_LIMIT });
+}
+
+const Ids = z.array(z.uuid()).max(100);
+
+/** Marks the owner's notices read; `ids` is untrusted form input (only well-formed ids of their own count). */
+export async function dismissNotices(db: Db, session: SessionContext, ids: unknown): Promise<Result<{ dismissed: number }>> {
+  const refusal = accessRefusal(session, "own-account");
+  if (refusal) return fail(refusal);
+  const parsed = Ids.safeParse(ids);
+  if (!parsed.success) return fail("INVALID_INPUT");
+  return ok({ dismissed: await markNotificationsRead(db, session.user.id, parsed.data) });
+}

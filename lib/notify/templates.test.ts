@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import type { ImpersonationNotice } from "./impersonation-notice";
+import { MAIL_TEMPLATES, renderMail } from "./templates";
+
+const notice: ImpersonationNotice = {
+  kind: "impersonation_started",
+  recipientName: "Uma User",
+  by: { name: "Ada Admin", role: "admin" },
+  at: "2026-01-01T10:00:00.000Z",
+  mode: "read",
+  reason: "Invoice <b>ticket</b> 42",
+  cause: null,
+  durationS: null,
+  limitS: 3600,
+};
+
+describe("mail templates", () => {
+  it("the start mail says who, when, why, the mode, and to contact support if unexpected", () => {
+    const mail = renderMail("impersonation_started", notice);
+    expect(mail.subject).toBe("A staff member signed in to your account");
+    for (const part of ["Ada Admin (administrator)", "2026-01-01 10:00:00 UTC", "Invoice <b>ticket</b> 42", "read-only", "60 minutes", "contact support"]) expect(mail.text).toContain(part);
+  });
+
+  it("the end mail says how long the access lasted", () => {
+    const mail = renderMail("impersonation_ended", { ...notice, kind: "impersonation_ended", durationS: 754, limitS: null, cause: "stop" });
+    expect(mail.text).toContain("Duration: 13 minutes");
+  });
+
+  it("the HTML part escapes the reason and holds no link at all", () => {
+    for (const template of Object.keys(MAIL_TEMPLATES)) {
+      const mail = renderMail(template, { ...notice, reason: `<a href="https://evil.example/">x</a> <script>` });
+      expect(mail.html).not.toMatch(/<a[\s>]|<script/i);
+      expect(mail.html).toContain("&#60;a href=");
+      expect(mail.text).not.toMatch(/https?:\/\/(?!evil\.example)/);
+    }
+  });
+
+  it("an unknown template is refused with a clear error", () => {
+    expect(() => renderMail("nope", notice)).toThrow(/unknown template "nope"/);
+  });
+});

@@ -1,0 +1,82 @@
+/**
+ * Mail templates: one entry per kind, plain text plus optional HTML, built from the outbox row's payload.
+ * A new kind of mail (an invitation, a password reset) is one more entry here. No template may put a
+ * secret, a session id or a sign-in link into a message: the payloads carry only who, when, why and how.
+ * The one exception is a single-use account link (an invitation), which is the message's whole point: it is
+ * kept in the payload's `link` field only, which the worker deletes from the row once the mail is sent.
+ */
+import { describeActor, describeDuration, type ImpersonationNotice } from "./impersonation-notice";
+
+export interface RenderedMail {
+  subject: string;
+  text: string;
+  html?: string;
+}
+
+const SUPPORT_LINE = "If you did not expect this, contact support.";
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** The HTML part is the text part, escaped, one paragraph per block: nothing in it is a link. */
+function htmlOf(text: string): string {
+  return text
+    .split("\n\n")
+    .map((block) => `<p>${escapeHtml(block).replaceAll("\n", "<br>")}</p>`)
+    .join("\n");
+}
+
+function impersonationFacts(n: ImpersonationNotice): string {
+  const lines = [`Who: ${describeActor(n.by)}`, `When: ${n.at.replace("T", " ").replace(/\.\d+Z$/, " UTC")}`, `Mode: ${n.mode === "write" ? "read and write" : "read-only"}`];
+  if (n.reason) lines.push(`Reason: ${n.reason}`);
+  if (n.kind === "impersonation_ended" && n.durationS !== null) lines.push(`Duration: ${describeDuration(n.durationS)}`);
+  if (n.kind === "impersonation_started" && n.limitS !== null) lines.push(`Time limit: ${describeDuration(n.limitS)}`);
+  return lines.join("\n");
+}
+
+function impersonationMail(n: ImpersonationNotice, headline: string): RenderedMail {
+  const text = [`Hello ${n.recipientName},`, headline, impersonationFacts(n), "You can see every access to your account on your account page.", SUPPORT_LINE].join("\n\n");
+  return { subject: n.kind === "impersonation_started" ? "A staff member signed in to your account" : "Staff access to your account ended", text, html: htmlOf(text) };
+}
+
+/** An invitation: the link sets a first password once, before `expiresAt`; it is not a sign-in link. */
+export interface InvitationMailData {
+  name: string;
+  role: "user" | "support" | "admin";
+  link: string;
+  expiresAt: string;
+  invitedBy: string;
+}
+
+function invitationMail(d: InvitationMailData): RenderedMail {
+  const roleLine = d.role === "user" ? "" : ` as ${d.role === "admin" ? "an administrator" : "support staff"}`;
+  const expires = d.expiresAt.replace("T", " ").replace(/\.\d+Z$/, " UTC");
+  const intro = [`Hello ${d.name},`, `${d.invitedBy} invited you to create your account${roleLine}.`, "Choose your password here (the link works once):"].join("\n\n");
+  const outro = [`The link expires at ${expires}. If it has expired, ask for a new invitation.`, "If you did not expect this invitation, ignore this message: no account is usable until a password is chosen."].join("\n\n");
+  // Rendered again after delivery (the development mailbox), when the worker has removed the link.
+  const link = typeof d.link === "string" ? d.link : null;
+  const text = [intro, link ?? "[link removed from the outbox after delivery]", outro].join("\n\n");
+  const linkHtml = link ? `<p><a href="${escapeHtml(link)}">${escapeHtml(link)}</a></p>` : "<p>[link removed from the outbox after delivery]</p>";
+  const html = `${htmlOf(intro)}\n${linkHtml}\n${htmlOf(outro)}`;
+  return { subject: "You are invited: choose your password", text, html };
+}
+
+export const MAIL_TEMPLATES = {
+  invite: (d: InvitationMailData) => invitationMail(d),
+  impersonation_started: (n: ImpersonationNotice) => impersonationMail(n, `${describeActor(n.by)} signed in to your account to help you.`),
+  impersonation_ended: (n: ImpersonationNotice) => impersonationMail(n, `${describeActor(n.by)} is no longer signed in to your account.`),
+} satisfies Record<string, (data: never) => RenderedMail>;
+
+export type MailTemplateName = keyof typeof MAIL_TEMPLATES;
+export type MailData<T extends MailTemplateName> = Parameters<(typeof MAIL_TEMPLATES)[T]>[0];
+
+export function isMailTemplate(name: string): name is MailTemplateName {
+  return Object.hasOwn(MAIL_TEMPLATES, name);
+}
+
+/** Renders an outbox row; throws for a template this version does not know (the worker records the error). */
+export function renderMail(template: string, payload: unknown): RenderedMail {
+  if (!isMailTemplate(template)) throw new Error(`mail: unknown template "${template}"`);
+  return (MAIL_TEMPLATES[template] as (data: unknown) => RenderedMail)(payload);
+}
