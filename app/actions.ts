@@ -2,6 +2,7 @@
 
 import { headers } from "next/headers";
 import { redirect, RedirectType } from "next/navigation";
+import { refresh } from "next/cache";
 import { logout } from "@/lib/auth/logout";
 import { stopImpersonation } from "@/lib/impersonation/service";
 import { dismissNotices } from "@/lib/notify/own-notices";
@@ -34,6 +35,13 @@ export async function stopImpersonationAction(): Promise<void> {
   }
   // NOT_IMPERSONATING (it expired a moment ago, or another tab stopped it) lands in the same place.
   redirect(await takeReturnPath(), RedirectType.replace);
+}
+
+/** The admin has read how their last impersonation ended; the page they were on renders again without it. */
+export async function dismissReturnNoticeAction(): Promise<void> {
+  const { runtime, session } = await requireActionSession("/");
+  await runtime.sessions.dismissReturnNotice(session.sessionId);
+  refresh();
 }
 
 /** The page the form was on (the notice region is on every page), when the Referer names one of ours. */

@@ -6,6 +6,7 @@ import { presentSession } from "@/lib/session/present";
 import { identityKeyOf } from "./_lib/identity-key";
 import { IdentityWatch } from "./_components/identity-watch";
 import { ImpersonationBanner } from "./_components/impersonation-banner";
+import { ReturnNoticeMessage } from "./_components/return-notice";
 import { NoticeRegion } from "./_components/notice-region";
 import { SiteHeader } from "./_components/site-header";
 import "./globals.css";
@@ -44,6 +45,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
         <SiteHeader session={session} />
         {session ? <NoticeRegion session={session} /> : null}
         <main id="main" tabIndex={-1} className="mx-auto max-w-6xl px-4 py-8 focus:outline-none">
+          {session?.returnNotice ? <ReturnNoticeMessage notice={session.returnNotice} /> : null}
           {children}
         </main>
       </body>

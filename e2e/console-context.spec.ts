@@ -5,7 +5,7 @@
  */
 import { expect, test } from "@playwright/test";
 import { ADMIN_EMAIL, ADMIN_PASSWORD, SAMPLE_USERS } from "./support/constants";
-import { banner, signIn, startImpersonation, stopImpersonation, uniqueReason, userIdOf } from "./support/flows";
+import { banner, confirmWithReason, signIn, startImpersonation, stopImpersonation, uniqueReason, userIdOf } from "./support/flows";
 
 test.beforeEach(async ({ page }) => {
   await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
@@ -47,6 +47,7 @@ test("a one-shot notice shows after the action, but not after a reload or from a
 
   await page.getByLabel("Role").selectOption("support");
   await page.getByRole("button", { name: "Save role" }).click();
+  await confirmWithReason(page, "Change role");
   const notice = page.getByRole("status").filter({ hasText: "Role saved." });
   await expect(notice).toBeVisible();
   // The URL carries no message, so sharing it shares no message.
@@ -65,6 +66,7 @@ test("a one-shot notice shows after the action, but not after a reload or from a
   // Put the role back (and see the notice once more, for this action).
   await page.getByLabel("Role").selectOption("user");
   await page.getByRole("button", { name: "Save role" }).click();
+  await confirmWithReason(page, "Change role");
   await expect(notice).toBeVisible();
   await expect(page.getByLabel("Role")).toHaveValue("user");
 });

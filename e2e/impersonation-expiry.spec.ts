@@ -30,6 +30,10 @@ test("an impersonation past its TTL returns the browser to the admin and is audi
   await page.waitForTimeout(Math.max(0, expiresAt - Date.now()) + 1_500);
   await page.goto("/");
   await expect(banner(page)).toHaveCount(0);
+  // Not silently the admin's own account: the page says whose impersonation ended, and when.
+  const notice = page.getByRole("status").filter({ hasText: `Your impersonation of ${target.name} ended at` });
+  await expect(notice).toContainText("its time ran out");
+  await expect(notice.locator("time")).toHaveText(/^\d{2}:\d{2} UTC$/);
   const after = await whoAmI(page);
   expect(after.body).toMatchObject({ user: { email: ADMIN_EMAIL }, isImpersonating: false, originalUser: null });
 

@@ -4,7 +4,7 @@
  */
 import { expect, test } from "@playwright/test";
 import { ADMIN_EMAIL, ADMIN_PASSWORD, SAMPLE_PASSWORD, SAMPLE_USERS } from "./support/constants";
-import { searchUsers, signIn, snap, userRow, whoAmI } from "./support/flows";
+import { confirmWithReason, searchUsers, signIn, snap, userRow, whoAmI } from "./support/flows";
 
 const user = SAMPLE_USERS.barbara;
 
@@ -31,6 +31,7 @@ test("an admin revokes a user's sessions and the user's next navigation lands on
     await expect(userPage.getByRole("heading", { level: 1 })).toContainText(user.name);
 
     await adminPage.getByRole("button", { name: "Revoke all sessions" }).click();
+    await confirmWithReason(adminPage, "Revoke all sessions");
     await expect(adminPage.getByRole("status").filter({ hasText: /revoked/i }).first()).toBeVisible();
     await snap(adminPage, "user-detail-revoked");
 

@@ -32,6 +32,7 @@ export const ERRORS = {
   REAUTH_REQUIRED: { status: 401, message: "Enter your password again to continue." },
   USER_NOT_FOUND: { status: 404, message: "No such user." },
   SESSION_NOT_FOUND: { status: 404, message: "No such session." },
+  IMPERSONATION_ALREADY_ENDED: { status: 409, message: "That impersonation has already ended." },
   INVALID_ID: { status: 400, message: "That id is malformed." },
   IMPERSONATION_READ_ONLY: {
     status: 403,

@@ -159,7 +159,6 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
       clock,
       inviteTtlS: config.inviteTtlS,
       reauthWindowS: config.impersonation.reauthWindowS,
-      appOrigin: config.appOrigin,
       sendInvitation: async (tx, mail) => {
         await enqueueMail(tx, {
           to: mail.to,

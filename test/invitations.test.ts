@@ -50,7 +50,7 @@ describe("invitations", () => {
 
   it("creates the account without a password, mails a single-use link and audits the creation and the invitation", async () => {
     const address = email();
-    const invited = await inviteUser(rt.invitations, admin, { email: address.toUpperCase(), name: "Ada Invitee", role: "user" }, metadata);
+    const invited = await inviteUser(rt.invitations, { actor: admin, metadata, origin: null }, { email: address.toUpperCase(), name: "Ada Invitee", role: "user" });
     expect(invited.ok).toBe(true);
     if (!invited.ok) return;
     const [row] = await rt.db.select().from(users).where(eq(users.id, invited.value.user.id));
@@ -69,7 +69,7 @@ describe("invitations", () => {
 
   it("lets the link set a first password once, signing the invitee in on a fresh session; the second use is refused", async () => {
     const address = email();
-    const invited = await inviteUser(rt.invitations, admin, { email: address, name: "Ben Invitee", role: "user" }, metadata);
+    const invited = await inviteUser(rt.invitations, { actor: admin, metadata, origin: null }, { email: address, name: "Ben Invitee", role: "user" });
     if (!invited.ok) throw new Error(invited.message);
     const token = tokenOf(await linkMailedTo(address));
     const set = await setPassword(token);
@@ -80,12 +80,12 @@ describe("invitations", () => {
     expect(await setPassword(token, `${NEW_PASSWORD} twice`)).toMatchObject({ ok: false, code: "LINK_INVALID" });
     expect((await invitationStates(rt.db, [invited.value.user.id], new Date(rt.clock()))).has(invited.value.user.id)).toBe(false);
     // Accepted: nothing left to resend or revoke.
-    expect(await resendInvitation(rt.invitations, admin, invited.value.user.id, metadata)).toMatchObject({ ok: false, code: "INVITATION_NOT_PENDING" });
+    expect(await resendInvitation(rt.invitations, { actor: admin, metadata, origin: null }, invited.value.user.id)).toMatchObject({ ok: false, code: "INVITATION_NOT_PENDING" });
   });
 
   it("refuses a link after INVITE_TTL, and shows the invitation as expired", async () => {
     const address = email();
-    const invited = await inviteUser(rt.invitations, admin, { email: address, name: "Cy Late", role: "user" }, metadata);
+    const invited = await inviteUser(rt.invitations, { actor: admin, metadata, origin: null }, { email: address, name: "Cy Late", role: "user" });
     if (!invited.ok) throw new Error(invited.message);
     const token = tokenOf(await linkMailedTo(address));
     rt.clock.advance(rt.config.inviteTtlS * 1000 + 1);
@@ -95,11 +95,11 @@ describe("invitations", () => {
 
   it("voids the old link when the invitation is resent, and the new one works", async () => {
     const address = email();
-    const invited = await inviteUser(rt.invitations, admin, { email: address, name: "Dee Resent", role: "user" }, metadata);
+    const invited = await inviteUser(rt.invitations, { actor: admin, metadata, origin: null }, { email: address, name: "Dee Resent", role: "user" });
     if (!invited.ok) throw new Error(invited.message);
     const first = tokenOf(await linkMailedTo(address));
     rt.clock.advance(1000);
-    expect((await resendInvitation(rt.invitations, admin, invited.value.user.id, metadata)).ok).toBe(true);
+    expect((await resendInvitation(rt.invitations, { actor: admin, metadata, origin: null }, invited.value.user.id)).ok).toBe(true);
     const second = tokenOf(await linkMailedTo(address));
     expect(second).not.toBe(first);
     expect(await setPassword(first)).toMatchObject({ ok: false, code: "LINK_INVALID" });
@@ -108,7 +108,7 @@ describe("invitations", () => {
 
   it("refuses a revoked invitation's link, and a second revoke says there is nothing to revoke", async () => {
     const address = email();
-    const invited = await inviteUser(rt.invitations, admin, { email: address, name: "Eve Revoked", role: "user" }, metadata);
+    const invited = await inviteUser(rt.invitations, { actor: admin, metadata, origin: null }, { email: address, name: "Eve Revoked", role: "user" });
     if (!invited.ok) throw new Error(invited.message);
     const token = tokenOf(await linkMailedTo(address));
     expect(await revokeInvitation(rt.invitations, admin, invited.value.user.id, metadata)).toMatchObject({ ok: true, value: { revoked: 1 } });
@@ -119,7 +119,7 @@ describe("invitations", () => {
   it("refuses an email that has an account, leaving that account and the outbox untouched", async () => {
     const existing = await createUser(rt.db);
     const mailsBefore = (await rt.db.select().from(mailOutbox)).length;
-    const refused = await inviteUser(rt.invitations, await freshAdmin(), { email: existing.email, name: "Someone Else", role: "admin" }, metadata);
+    const refused = await inviteUser(rt.invitations, { actor: await freshAdmin(), metadata, origin: null }, { email: existing.email, name: "Someone Else", role: "admin" });
     expect(refused).toMatchObject({ ok: false, code: "EMAIL_TAKEN" });
     const [row] = await rt.db.select().from(users).where(eq(users.id, existing.id));
     expect(row).toMatchObject({ name: existing.name, role: existing.role });
@@ -127,21 +127,21 @@ describe("invitations", () => {
   });
 
   it("refuses malformed input with the field it is about", async () => {
-    expect(await inviteUser(rt.invitations, admin, { email: "not-an-email", name: "X", role: "user" }, metadata)).toMatchObject({ ok: false, code: "INVALID_INPUT", details: { field: "email" } });
-    expect(await inviteUser(rt.invitations, admin, { email: email(), name: "   ", role: "user" }, metadata)).toMatchObject({ ok: false, code: "INVALID_INPUT", details: { field: "name" } });
-    expect(await inviteUser(rt.invitations, admin, { email: email(), name: "X", role: "owner" as never }, metadata)).toMatchObject({ ok: false, code: "INVALID_INPUT", details: { field: "role" } });
+    expect(await inviteUser(rt.invitations, { actor: admin, metadata, origin: null }, { email: "not-an-email", name: "X", role: "user" })).toMatchObject({ ok: false, code: "INVALID_INPUT", details: { field: "email" } });
+    expect(await inviteUser(rt.invitations, { actor: admin, metadata, origin: null }, { email: email(), name: "   ", role: "user" })).toMatchObject({ ok: false, code: "INVALID_INPUT", details: { field: "name" } });
+    expect(await inviteUser(rt.invitations, { actor: admin, metadata, origin: null }, { email: email(), name: "X", role: "owner" as never })).toMatchObject({ ok: false, code: "INVALID_INPUT", details: { field: "role" } });
   });
 
   it("creates a staff account only after a recent sign-in, and refuses it with REAUTH_REQUIRED after the window", async () => {
     const signedIn = await freshAdmin();
-    const fresh = await inviteUser(rt.invitations, signedIn, { email: email(), name: "Fay Support", role: "support" }, metadata);
+    const fresh = await inviteUser(rt.invitations, { actor: signedIn, metadata, origin: null }, { email: email(), name: "Fay Support", role: "support" });
     expect(fresh.ok).toBe(true);
     rt.clock.advance((rt.config.impersonation.reauthWindowS + 1) * 1000);
     const address = email();
-    const stale = await inviteUser(rt.invitations, signedIn, { email: address, name: "Gus Admin", role: "admin" }, metadata);
+    const stale = await inviteUser(rt.invitations, { actor: signedIn, metadata, origin: null }, { email: address, name: "Gus Admin", role: "admin" });
     expect(stale).toMatchObject({ ok: false, code: "REAUTH_REQUIRED" });
     expect(await rt.db.select().from(users).where(eq(users.email, address))).toEqual([]);
     // A plain user needs no step-up.
-    expect((await inviteUser(rt.invitations, signedIn, { email: email(), name: "Hal User", role: "user" }, metadata)).ok).toBe(true);
+    expect((await inviteUser(rt.invitations, { actor: signedIn, metadata, origin: null }, { email: email(), name: "Hal User", role: "user" })).ok).toBe(true);
   });
 });

@@ -41,6 +41,18 @@ export function SampleBadge() {
   );
 }
 
+/** An account created by invitation whose owner has not chosen a password yet. */
+export function InvitationBadge({ state }: { state: "pending" | "expired" | undefined }) {
+  if (!state) return null;
+  return state === "pending" ? (
+    <span className={`${pill} ml-2 bg-indigo-50 text-indigo-900 ring-indigo-300`}>Invited</span>
+  ) : (
+    <span className={`${pill} ml-2 bg-slate-100 text-slate-800 ring-slate-300`} title="The invitation link expired; resend it from the user's page">
+      Invitation expired
+    </span>
+  );
+}
+
 /** Support access the user granted (read or write, until when), or a request waiting for their answer. */
 export function GrantBadge({ status }: { status: { scope: "read" | "write" | null; expiresAt: Date | null; pending: boolean } | undefined }) {
   if (!status) return null;

@@ -10,7 +10,7 @@ import { formatCountdown } from "../_lib/format";
  * does not matter. At zero it asks the server, the authority, to render again; the server ends the
  * impersonation and the banner disappears.
  */
-export function Countdown({ remainingMs, refreshAtZero = true }: { remainingMs: number; refreshAtZero?: boolean }) {
+export function Countdown({ remainingMs, refreshAtZero = true, endedLabel }: { remainingMs: number; refreshAtZero?: boolean; endedLabel?: string }) {
   const router = useRouter();
   const [left, setLeft] = useState(remainingMs);
 
@@ -30,6 +30,8 @@ export function Countdown({ remainingMs, refreshAtZero = true }: { remainingMs: 
     return () => clearInterval(timer);
   }, [remainingMs, refreshAtZero, router]);
 
+  // A list of others' impersonations (which this browser cannot end by refreshing) marks a row that ran out.
+  if (endedLabel && left <= 0) return <span className="font-medium text-slate-700">{endedLabel}</span>;
   return (
     <time role="timer" dateTime={`PT${Math.max(0, Math.ceil(left / 1000))}S`} className="font-mono tabular-nums">
       {formatCountdown(left)}

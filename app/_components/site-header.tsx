@@ -42,9 +42,10 @@ export function SiteHeader({ session }: { session: SessionContext | null }) {
                 <span className="block text-xs text-slate-600 [overflow-wrap:anywhere]">impersonated by {session.impersonator.name}</span>
               ) : null}
             </p>
+            {/* While impersonating, signing out ends both identities in this browser; the button says so. */}
             <form action={signOutAction}>
               <SubmitButton variant="secondary" small>
-                Sign out
+                {session.impersonator ? "Sign out of both accounts" : "Sign out"}
               </SubmitButton>
             </form>
           </div>

@@ -14,6 +14,7 @@ export const NOTICES = {
   "others-revoked": "Your other sessions were signed out.",
   "sessions-revoked": "All sessions of this user were revoked.",
   "role-saved": "Role saved. The user's open sessions pick it up on their next request.",
+  "role-unchanged": "That is the role they have already. Nothing was changed.",
   "user-banned": "User banned. Every session they had was ended.",
   "user-unbanned": "User unbanned. They can sign in again.",
   "impersonation-ended": "Impersonation ended.",
@@ -22,6 +23,9 @@ export const NOTICES = {
   "request-approved": "Request approved. Support access is granted for the window you chose.",
   "request-declined": "Request declined.",
   "access-requested": "Access requested. The user answers it from their account page.",
+  "user-invited": "Invitation sent. The account is usable once they choose a password.",
+  "invitation-resent": "Invitation sent again. The earlier link no longer works.",
+  "invitation-revoked": "Invitation revoked. Its link no longer works.",
   "mfa-disabled": "Two-step verification turned off. Your other sessions were signed out.",
 } as const;
 export type NoticeKey = keyof typeof NOTICES;

@@ -35,3 +35,17 @@ export function formatDuration(seconds: number): string {
   const minutes = seconds / 60;
   return `${minutes} minute${minutes === 1 ? "" : "s"}`;
 }
+
+/** How long something lasted, to the second under a minute and to the minute above ("1 h 5 min"). */
+export function formatElapsed(seconds: number): string {
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
+}
+
+/** HH:MM in UTC, for "ended at" notices. */
+export function formatUtcTime(value: Date | number): string {
+  return formatUtc(value).slice(11);
+}

@@ -12,6 +12,7 @@ import { SubmitButton } from "../_components/submit-button";
 import { describeUserAgent } from "../_lib/device";
 import { readPageFlash } from "../_lib/flash-cookie";
 import { formatRelative, formatUtc } from "../_lib/format";
+import { AccessHistory } from "./access-history";
 import { ChangePasswordForm } from "./change-password-form";
 import { revokeOtherSessionsAction, revokeSessionAction } from "./actions";
 import { MfaSection } from "./mfa-section";
@@ -20,14 +21,6 @@ import { NotificationsSection } from "./notifications-section";
 
 export const metadata: Metadata = { title: "Account" };
 
-const ACCESS_LABELS: Record<string, (by: string) => string> = {
-  "impersonation.start": (by) => `${by} signed in as you`,
-  "impersonation.stop": (by) => `${by} signed out of your account`,
-  "impersonation.expire": (by) => `${by}'s access to your account timed out`,
-};
-
-const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
-
 export default async function AccountPage() {
   const session = await requireUser("/account");
   const runtime = await getRuntime();
@@ -35,7 +28,7 @@ export default async function AccountPage() {
   const now = runtime.clock();
   const [sessions, accesses, notices] = await Promise.all([
     runtime.sessions.listUserSessions(session.user.id),
-    listAccessesTo(runtime.db, session.user.id, runtime.config.impersonation.disclose),
+    listAccessesTo(runtime.db, session.user.id, runtime.config.impersonation.disclose, now),
     noticesOf(runtime.db, session.user.id),
   ]);
   // While impersonating, the forms that could take the account over are replaced, and the actions refuse too.
@@ -125,29 +118,7 @@ export default async function AccountPage() {
 
         <NotificationsSection notices={notices} />
 
-        <section aria-labelledby="access-heading" className={ui.card}>
-          <div className={ui.cardHeader}>
-            <h2 id="access-heading" className={ui.cardTitle}>
-              Account access
-            </h2>
-            <p className="mt-0.5 text-sm text-slate-600">When our staff signed in as you to help, who it was, and why.</p>
-          </div>
-          {accesses.length === 0 ? (
-            <p className="px-5 py-5 text-sm text-slate-600">Nobody from our team has accessed your account.</p>
-          ) : (
-            <ul className="divide-y divide-slate-200">
-              {accesses.map((a, i) => (
-                <li key={i} className="px-5 py-3 text-sm [overflow-wrap:anywhere]">
-                  <p className="font-medium text-slate-900">{capitalize(ACCESS_LABELS[a.action]?.(a.by) ?? `${a.by}: ${a.action}`)}</p>
-                  <p className="mt-0.5 text-slate-600">
-                    <time dateTime={a.at.toISOString()}>{formatUtc(a.at)}</time>
-                    {a.reason ? <> · “{a.reason}”</> : null}
-                  </p>
-                </li>
-              ))}
-            </ul>
-          )}
-        </section>
+        <AccessHistory entries={accesses} />
       </div>
     </div>
   );

@@ -166,3 +166,14 @@ export async function expectNoPageOverflow(page: Page): Promise<void> {
   const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
   expect(scrollWidth, `page is ${scrollWidth}px wide in a ${innerWidth}px viewport`).toBeLessThanOrEqual(innerWidth);
 }
+
+/**
+ * On a destructive action's confirmation page: checks it says what will happen, gives the reason the audit
+ * needs and confirms with `button`.
+ */
+export async function confirmWithReason(page: Page, button: string, reason = "Confirmed in the e2e suite: requested by the account owner"): Promise<void> {
+  await expect(page.getByRole("heading", { name: "What will happen" })).toBeVisible();
+  await page.getByLabel("Reason").fill(reason);
+  await page.getByRole("button", { name: button, exact: true }).click();
+  await expect(page.getByRole("heading", { name: "What will happen" })).toHaveCount(0);
+}

@@ -53,7 +53,8 @@ export async function revokeOwnSession(
   const owner = await deps.sessions.findSessionOwner(sessionId);
   // Someone else's session answers exactly like a missing one: ids of other users' sessions are not confirmed.
   if (!owner || owner.userId !== session.user.id || owner.impersonatorId) return fail("SESSION_NOT_FOUND");
-  const ids = await deps.sessions.revokeSessionWithCache(sessionId);
+  // One of your own sign-ins may be an admin's session under an impersonation: it ends with it.
+  const ids = await deps.sessions.revokeSessionWithCache(sessionId, { by: session.user.id, ended: "impersonation.force_end", actorGone: "impersonation.actor_revoked", ip: metadata.ip, userAgent: metadata.userAgent });
   await recordAuditEvent(deps.db, {
     action: "session.revoke",
     actorId: session.user.id,

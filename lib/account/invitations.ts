@@ -5,7 +5,7 @@
  * password. The link travels only by mail (the outbox, in the transaction that creates it); the console shows
  * that an invitation is pending, never the link.
  */
-import { and, eq, gt, inArray, isNull, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import { recordAuditEvent } from "../audit/audit";
 import { isStepUpFresh } from "../auth/mfa/policy";
 import { hasSecondFactor } from "../auth/mfa/service";
@@ -23,7 +23,7 @@ export interface InvitationMail {
   to: string;
   name: string;
   role: UserRole;
-  /** Absolute when APP_ORIGIN is set, else a path. */
+  /** Absolute when the console's origin is known (APP_ORIGIN, else the inviting request's), else a path. */
   link: string;
   expiresAt: Date;
   invitedBy: { name: string };
@@ -34,7 +34,6 @@ export interface InvitationDeps {
   clock: () => number;
   inviteTtlS: number;
   reauthWindowS: number;
-  appOrigin?: string;
   /** Queues the mail in the caller's transaction (the mail outbox). */
   sendInvitation: (tx: Tx, mail: InvitationMail) => Promise<void>;
 }
@@ -83,26 +82,30 @@ async function staffCreationRefusal(deps: InvitationDeps, actor: SessionContext,
   );
 }
 
-async function issueAndSend(deps: InvitationDeps, tx: Tx, user: { id: string; email: string; name: string; role: UserRole }, actor: SessionContext): Promise<IssuedAccountToken> {
+/** Who acts and from where: the link in the mail points at the console the admin is using. */
+export interface InvitingRequest {
+  actor: SessionContext;
+  metadata: SessionMetadata;
+  /** The console's public origin (lib/next requestOrigin: APP_ORIGIN, else the trusted request headers). */
+  origin: string | null;
+}
+
+async function issueAndSend(deps: InvitationDeps, tx: Tx, user: { id: string; email: string; name: string; role: UserRole }, by: InvitingRequest): Promise<IssuedAccountToken> {
   const issued = await issueAccountToken(tx, { userId: user.id, purpose: "invite", ttlS: deps.inviteTtlS, now: new Date(deps.clock()) });
   await deps.sendInvitation(tx, {
     to: user.email,
     name: user.name,
     role: user.role,
-    link: passwordLinkUrl(issued.token, deps.appOrigin),
+    link: passwordLinkUrl(issued.token, by.origin ?? undefined),
     expiresAt: issued.expiresAt,
-    invitedBy: { name: actor.user.name },
+    invitedBy: { name: by.actor.user.name },
   });
   return issued;
 }
 
 /** Creates the account (no password) and sends its invitation. Admins only; callers have checked that. */
-export async function inviteUser(
-  deps: InvitationDeps,
-  actor: SessionContext,
-  input: InviteInput,
-  metadata: SessionMetadata,
-): Promise<Result<{ user: PublicUser; expiresAt: Date }>> {
+export async function inviteUser(deps: InvitationDeps, by: InvitingRequest, input: InviteInput): Promise<Result<{ user: PublicUser; expiresAt: Date }>> {
+  const { actor, metadata } = by;
   const valid = validInput(input);
   if (!valid.ok) return valid;
   const { email, name, role } = valid.value;
@@ -111,7 +114,7 @@ export async function inviteUser(
   const created = await deps.db.transaction(async (tx) => {
     const [row] = await tx.insert(users).values({ email, name, role, status: "active", passwordHash: null }).onConflictDoNothing().returning({ id: users.id });
     if (!row) return null;
-    const issued = await issueAndSend(deps, tx, { id: row.id, email, name, role }, actor);
+    const issued = await issueAndSend(deps, tx, { id: row.id, email, name, role }, by);
     const audit = { actorId: actor.user.id, subjectId: row.id, ip: metadata.ip, userAgent: metadata.userAgent };
     await recordAuditEvent(tx, { ...audit, action: "user.create", metadata: { role, via: "invitation" } });
     await recordAuditEvent(tx, { ...audit, action: "user.invite", metadata: { role, expiresAt: issued.expiresAt.toISOString() } });
@@ -136,13 +139,14 @@ async function invitee(deps: InvitationDeps, userId: string): Promise<Result<{ i
 }
 
 /** A new link (the old one stops working) and a new mail. */
-export async function resendInvitation(deps: InvitationDeps, actor: SessionContext, userId: string, metadata: SessionMetadata): Promise<Result<{ expiresAt: Date }>> {
+export async function resendInvitation(deps: InvitationDeps, by: InvitingRequest, userId: string): Promise<Result<{ expiresAt: Date }>> {
+  const { actor, metadata } = by;
   const target = await invitee(deps, userId);
   if (!target.ok) return target;
   const refusal = await staffCreationRefusal(deps, actor, target.value.role);
   if (refusal) return refusal;
   const expiresAt = await deps.db.transaction(async (tx) => {
-    const issued = await issueAndSend(deps, tx, target.value, actor);
+    const issued = await issueAndSend(deps, tx, target.value, by);
     await recordAuditEvent(tx, {
       action: "user.invite_resend",
       actorId: actor.user.id,
@@ -186,11 +190,11 @@ export async function invitationStates(db: Db, userIds: string[], now: Date): Pr
   return new Map(rows.map((r) => [r.userId, r.usable ? "pending" : "expired"]));
 }
 
-/** Ids of users with a usable invitation (the user list's "Invited" filter). */
-export function pendingInvitationUserIds(db: Db, now: Date) {
-  return db
+/** The user list's "Invitation pending" filter: users with a usable invitation and no password yet. */
+export function hasPendingInvitation(db: Db, now: Date): SQL {
+  const pending = db
     .select({ id: accountTokens.userId })
     .from(accountTokens)
-    .innerJoin(users, eq(users.id, accountTokens.userId))
-    .where(and(eq(accountTokens.purpose, "invite"), isNull(accountTokens.usedAt), gt(accountTokens.expiresAt, now), isNull(users.passwordHash)));
+    .where(and(eq(accountTokens.purpose, "invite"), isNull(accountTokens.usedAt), gt(accountTokens.expiresAt, now)));
+  return and(inArray(users.id, pending), isNull(users.passwordHash))!;
 }

@@ -68,7 +68,13 @@ export async function login(deps: LoginDeps, input: LoginInput): Promise<Result<
   await deps.throttle.recordSuccess(ip, email);
   if (input.previousToken) {
     const previous = await deps.sessions.validateSessionWithCache(input.previousToken);
-    if (previous) await deps.sessions.revokeSessionWithCache(previous.sessionId);
+    // Signing in over an impersonation ends it: its admin signed in as someone (or themselves) anew.
+    if (previous) {
+      const ending = { by: previous.impersonator?.id ?? previous.user.id, ended: "impersonation.actor_signed_out", actorGone: "impersonation.actor_signed_out" } as const;
+      const full = { ...ending, ip: input.metadata.ip, userAgent: input.metadata.userAgent };
+      if (previous.impersonation) await deps.sessions.revokeSessionWithCache(previous.impersonation.parentSessionId, full);
+      await deps.sessions.revokeSessionWithCache(previous.sessionId, full);
+    }
   }
   const methods = await secondFactorMethods(deps.db, user.id);
   if (methods.length > 0) {

@@ -10,8 +10,10 @@ export async function logout(runtime: Pick<Runtime, "sessions" | "db">, token: s
   if (!token) return;
   const session = await runtime.sessions.validateSessionWithCache(token);
   if (!session) return;
-  await runtime.sessions.revokeSessionWithCache(session.sessionId);
-  if (session.impersonation) await runtime.sessions.revokeSessionWithCache(session.impersonation.parentSessionId);
+  const ending = { by: trueUserOf(session).id, ended: "impersonation.actor_signed_out", actorGone: "impersonation.actor_signed_out", ip: metadata.ip, userAgent: metadata.userAgent } as const;
+  // The admin's own session first: the impersonation goes with it, audited once as actor_signed_out.
+  if (session.impersonation) await runtime.sessions.revokeSessionWithCache(session.impersonation.parentSessionId, ending);
+  await runtime.sessions.revokeSessionWithCache(session.sessionId, ending);
   await recordAuditEvent(runtime.db, {
     action: "auth.logout",
     actorId: trueUserOf(session).id,

@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { sql } from "drizzle-orm";
+import { rowsOf } from "./rows";
 import type { Database } from "./types";
 
 export const MIGRATIONS_FOLDER = path.join(process.cwd(), "drizzle");
@@ -29,7 +30,7 @@ export function expectedMigrationCount(migrationsFolder = MIGRATIONS_FOLDER): nu
 export async function isFullyMigrated(database: Database): Promise<boolean> {
   try {
     const result = await database.db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
-    const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { n: number }[];
+    const rows = rowsOf<{ n: number }>(result);
     return (rows[0]?.n ?? 0) >= expectedMigrationCount();
   } catch {
     return false;

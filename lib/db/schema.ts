@@ -57,6 +57,17 @@ export const users = pgTable(
 export type UserRow = typeof users.$inferSelect;
 export type NewUserRow = typeof users.$inferInsert;
 
+/** What an admin is told on their own session after an impersonation ended without their Stop. */
+export interface ReturnNotice {
+  /** The end cause (lib/audit/actions.ts IMPERSONATION_END_CAUSES). */
+  cause: string;
+  targetName: string;
+  /** Epoch ms. */
+  endedAt: number;
+  /** Who ended it, when someone else did (force-end, a ban); null otherwise. */
+  byName: string | null;
+}
+
 export const sessions = pgTable(
   "sessions",
   {
@@ -90,6 +101,11 @@ export const sessions = pgTable(
     /** Authenticator assurance: 1 after a password alone, 2 after a password and a second factor. */
     aal: smallint("aal").notNull().default(1),
     mfaVerifiedAt: tz("mfa_verified_at"),
+    /**
+     * On an admin's own session, how the impersonation it came back from ended (when it did not end by
+     * the admin's own Stop): the next page tells the admin, until they dismiss it or start another.
+     */
+    returnNotice: jsonb("return_notice").$type<ReturnNotice>(),
   },
   (t) => [
     index("sessions_user_id_idx").on(t.userId),
@@ -117,8 +133,21 @@ export const auditEvents = pgTable(
     ip: text("ip"),
     userAgent: text("user_agent"),
     createdAt: tz("created_at").notNull().defaultNow(),
+    /** Actor and subject as they were when the row was written: renaming or deleting a user never rewrites history. */
+    actorEmail: text("actor_email"),
+    actorName: text("actor_name"),
+    actorRole: text("actor_role"),
+    subjectEmail: text("subject_email"),
+    subjectName: text("subject_name"),
+    subjectRole: text("subject_role"),
+    /** Position in the hash chain (1, 2, 3, … with no gaps): a removed or inserted row shows as a break. */
+    seq: bigint("seq", { mode: "number" }).notNull(),
+    /** SHA-256 hex of the previous row (64 zeros for the first); hash = SHA-256(prev_hash || canonical row). */
+    prevHash: text("prev_hash").notNull(),
+    hash: text("hash").notNull(),
   },
   (t) => [
+    uniqueIndex("audit_events_seq_idx").on(t.seq),
     index("audit_events_created_at_idx").on(t.createdAt),
     index("audit_events_actor_idx").on(t.actorId, t.createdAt),
     index("audit_events_subject_idx").on(t.subjectId, t.createdAt),
@@ -126,6 +155,20 @@ export const auditEvents = pgTable(
   ],
 );
 export type AuditEventRow = typeof auditEvents.$inferSelect;
+
+/**
+ * The audit chain's head: one row (id = 1) holding the last seq and hash. Every audit insert locks it
+ * (`FOR UPDATE`) in the statement that appends, so writers on every instance take their turn in one order.
+ */
+export const auditChainHead = pgTable(
+  "audit_chain_head",
+  {
+    id: smallint("id").primaryKey().default(1),
+    seq: bigint("seq", { mode: "number" }).notNull(),
+    hash: text("hash").notNull(),
+  },
+  (t) => [check("audit_chain_head_single_row", sql`${t.id} = 1`)],
+);
 
 export const ACCOUNT_TOKEN_PURPOSES = ["setup", "invite"] as const;
 export type AccountTokenPurpose = (typeof ACCOUNT_TOKEN_PURPOSES)[number];

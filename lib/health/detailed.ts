@@ -8,15 +8,11 @@ import type { Db } from "../db/types";
 import { outboxStats } from "../notify/outbox";
 import { cacheCounters } from "../observability/metrics";
 import { CHECK_TIMEOUT_MS, checkDatabase, checkRedis, overallStatus, withTimeout, type HealthDeps } from "./checks";
+import { rowsOf } from "../db/rows";
 
 export interface Versions {
   app: string;
   next: string;
-}
-
-/** drizzle's execute answers an array on postgres.js and `{ rows }` on PGlite. */
-function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
 async function postgresVersion(db: Db): Promise<string | null> {

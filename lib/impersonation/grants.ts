@@ -81,7 +81,13 @@ export async function revokeGrant(deps: GrantDeps, session: SessionContext, gran
     return revoked ?? null;
   });
   if (!row) return fail("GRANT_NOT_FOUND");
-  const ended = await deps.impersonationSessions.endRelyingOnGrant(row.id, { action: "impersonation.grant_revoked", actorId: session.user.id, subjectId: row.userId, ip: metadata.ip, userAgent: metadata.userAgent });
+  const ended = await deps.impersonationSessions.endRelyingOnGrant(row.id, {
+    by: session.user.id,
+    ended: "impersonation.grant_revoked",
+    actorGone: "impersonation.grant_revoked",
+    ip: metadata.ip,
+    userAgent: metadata.userAgent,
+  });
   return ok({ ended });
 }
 

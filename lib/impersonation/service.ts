@@ -2,8 +2,6 @@
  * Sign In As / Stop Impersonation. Every refusal is audited as `impersonation.denied` with its code and
  * changes nothing else; every start and stop is audited with actor, subject, reason, ip and user agent.
  */
-import { and, desc, eq, inArray } from "drizzle-orm";
-import { alias } from "drizzle-orm/pg-core";
 import { recordAuditEvent, type AuditEventInput } from "../audit/audit";
 import { verifyPassword } from "../auth/password";
 import { isOverlongPassword } from "../auth/password-policy";
@@ -11,7 +9,6 @@ import { accessRefusal } from "../auth/access";
 import { isStepUpFresh } from "../auth/mfa/policy";
 import { hasSecondFactor, stepUpWithFactor, type MfaDeps } from "../auth/mfa/service";
 import type { LoginThrottle } from "../auth/rate-limit";
-import { auditEvents, users } from "../db/schema";
 import type { Db } from "../db/types";
 import { fail, ok, type ErrorCode, type Result } from "../errors";
 import type { ImpersonationSessions } from "../session/impersonation-sessions";
@@ -242,11 +239,9 @@ export async function stopImpersonation(
 ): Promise<Result<{ token: string | null }>> {
   if (!context.impersonation || !context.impersonator) return fail("NOT_IMPERSONATING");
   const ended = await deps.impersonationSessions.end(context, {
-    action: "impersonation.stop",
-    actorId: context.impersonator.id,
-    subjectId: context.user.id,
-    reason: context.impersonation.reason,
-    metadata: { ticket: context.impersonation.ticket, startedAt: new Date(context.impersonation.startedAt).toISOString(), ...impersonationAuditMetadata(context) },
+    by: context.impersonator.id,
+    ended: "impersonation.stop",
+    actorGone: "impersonation.stop",
     ip: metadata.ip,
     userAgent: metadata.userAgent,
   });
@@ -254,45 +249,27 @@ export async function stopImpersonation(
   return ok(ended);
 }
 
-/** An admin ends someone's live impersonation; the impersonator's browser returns to their own identity. */
+/**
+ * An admin ends someone's live impersonation; the impersonator's browser returns to their own identity with
+ * a notice naming who ended it. `reason`: why, for the audit (the confirmation asks for it).
+ */
 export async function forceEndImpersonation(
   deps: ImpersonationDeps,
   context: SessionContext,
   sessionId: string,
   metadata: SessionMetadata,
+  reason: string | null = null,
 ): Promise<Result<{ sessionId: string }>> {
-  const ended = await deps.impersonationSessions.forceEnd(sessionId, {
-    action: "impersonation.force_end",
-    actorId: trueUserOf(context).id,
-    subjectId: null,
+  const outcome = await deps.impersonationSessions.forceEnd(sessionId, {
+    by: trueUserOf(context).id,
+    ended: "impersonation.force_end",
+    actorGone: "impersonation.force_end",
+    reason,
     ip: metadata.ip,
     userAgent: metadata.userAgent,
   });
-  return ended ? ok({ sessionId }) : fail("SESSION_NOT_FOUND");
+  if (outcome === "ended_now") return ok({ sessionId });
+  return fail(outcome === "already_ended" ? "IMPERSONATION_ALREADY_ENDED" : "SESSION_NOT_FOUND");
 }
 
-export interface AccessRecord {
-  at: Date;
-  action: string;
-  reason: string | null;
-  /** Name or role of who accessed the account, per IMPERSONATION_DISCLOSE. */
-  by: string;
-}
-
-/** Transparency for the user: when their account was accessed, by whom and why. */
-export async function listAccessesTo(db: Db, userId: string, disclose: "name" | "role", limit = 50): Promise<AccessRecord[]> {
-  const actor = alias(users, "actor");
-  const rows = await db
-    .select({ at: auditEvents.createdAt, action: auditEvents.action, reason: auditEvents.reason, name: actor.name, role: actor.role })
-    .from(auditEvents)
-    .leftJoin(actor, eq(actor.id, auditEvents.actorId))
-    .where(and(eq(auditEvents.subjectId, userId), inArray(auditEvents.action, ["impersonation.start", "impersonation.stop", "impersonation.expire"])))
-    .orderBy(desc(auditEvents.createdAt), desc(auditEvents.id))
-    .limit(limit);
-  return rows.map((r) => ({
-    at: r.at,
-    action: r.action,
-    reason: r.reason,
-    by: disclose === "name" ? (r.name ?? "a staff member") : r.role === "admin" ? "an administrator" : "a support agent",
-  }));
-}
+export { listAccessesTo, type AccessEntry } from "./access-history";

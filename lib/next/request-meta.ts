@@ -55,3 +55,8 @@ export function metadataFromHeaders(h: Headers): SessionMetadata {
 export async function requestMetadata(): Promise<SessionMetadata> {
   return metadataFromHeaders(await headers());
 }
+
+/** The origin of the page being rendered or the action being run (see requestOrigin). */
+export async function currentRequestOrigin(): Promise<string | null> {
+  return requestOrigin(await headers());
+}

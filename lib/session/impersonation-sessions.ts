@@ -6,6 +6,7 @@
 import { recordAuditEvent, type AuditEventInput } from "../audit/audit";
 import type { ImpersonationMode } from "../db/schema";
 import type { Db } from "../db/types";
+import { accessIdOf, hasEndEvent, type SessionEnding } from "./endings";
 import type { SessionManager } from "./manager";
 import type { SessionStore } from "./store";
 import { generateSessionToken, hashSessionToken } from "./token";
@@ -73,7 +74,8 @@ export function createImpersonationSessions({ db, store, cache, sessions }: Impe
           },
           tx as unknown as Db,
         );
-        await recordAuditEvent(tx, input.audit);
+        // The start and the end events of one access share its accessId, so /account can pair them.
+        await recordAuditEvent(tx, { ...input.audit, metadata: { ...input.audit.metadata, accessId: accessIdOf(sessionId), startedAt: new Date(now).toISOString(), expiresAt: new Date(expiresAt).toISOString() } });
         return true;
       });
       if (!begun) return null;
@@ -82,45 +84,39 @@ export function createImpersonationSessions({ db, store, cache, sessions }: Impe
     },
 
     /**
-     * Ends an impersonation and hands the admin a fresh token for their own session.
-     * Returns null for the token when the admin's session is gone meanwhile (then nobody is signed in).
+     * Stop: ends the impersonation (its end event in the same transaction) and hands the admin a fresh token
+     * for their own session. Returns null for the token when the admin's session is gone meanwhile (then
+     * nobody is signed in), and null when the impersonation had already ended.
      */
-    async end(context: SessionContext, audit: AuditEventInput): Promise<{ token: string | null } | null> {
-      const parentId = context.impersonation!.parentSessionId;
+    async end(context: SessionContext, ending: SessionEnding): Promise<{ token: string | null } | null> {
       const token = generateSessionToken();
       const newParentId = hashSessionToken(token);
       const result = await db.transaction(async (tx) => {
-        const deleted = await store.deleteImpersonation(context.sessionId, tx as unknown as Db);
-        if (!deleted) return null;
-        await recordAuditEvent(tx, audit);
-        const rotated = await store.rotateId(parentId, newParentId, tx as unknown as Db);
+        const outcome = await store.endImpersonation(context.sessionId, ending, sessions.clock(), tx as unknown as Db);
+        if (outcome === "raced") return null;
+        // The admin's session took over the impersonation's id; rotate once more, so neither old token lives.
+        const rotated = outcome === "returned" && (await store.rotateId(context.sessionId, newParentId, tx as unknown as Db));
         return { token: rotated ? token : null };
       });
-      await cache.invalidate([context.sessionId, parentId]);
+      await cache.invalidate([context.sessionId, context.impersonation!.parentSessionId]);
       return result;
     },
 
-    /** Ends a live impersonation from outside (an admin's "End now"); its browser returns to the impersonator. */
-    async forceEnd(sessionId: string, audit: AuditEventInput): Promise<boolean> {
-      const row = await store.findSession(sessionId);
-      if (!row || !row.impersonatorId || !row.parentSessionId) return false;
-      const outcome = await store.returnToParent(sessionId, row.parentSessionId, {
-        ...audit,
-        subjectId: row.userId,
-        reason: row.impersonationReason,
-        // Both identities and the mode on every row about an impersonation.
-        metadata: { ...audit.metadata, impersonatorId: row.impersonatorId, mode: row.impersonationMode ?? "read" },
-      });
-      // The id now names the admin's own session (or nothing): no tier may keep the impersonation's context.
-      await cache.invalidate([sessionId]);
-      return outcome !== "raced";
+    /**
+     * Ends a live impersonation from outside (an admin's "End now"). "already_ended": its end event is in the
+     * log (another admin, its expiry or its own Stop came first); "missing": no such impersonation.
+     */
+    async forceEnd(sessionId: string, ending: SessionEnding): Promise<"ended_now" | "already_ended" | "missing"> {
+      const outcome = await sessions.endImpersonation(sessionId, ending);
+      if (outcome !== "raced") return "ended_now";
+      return (await hasEndEvent(db, accessIdOf(sessionId))) ? "already_ended" : "missing";
     },
 
-    /** Ends every live impersonation relying on a (just revoked) grant, each audited with `audit`; how many ended. */
-    async endRelyingOnGrant(grantId: string, audit: AuditEventInput): Promise<number> {
+    /** Ends every live impersonation relying on a (just revoked) grant, each with `ending`; how many ended. */
+    async endRelyingOnGrant(grantId: string, ending: SessionEnding): Promise<number> {
       const ids = await store.impersonationsRelyingOn(grantId, sessions.clock());
       let ended = 0;
-      for (const id of ids) if (await this.forceEnd(id, audit)) ended++;
+      for (const id of ids) if ((await this.forceEnd(id, ending)) === "ended_now") ended++;
       return ended;
     },
   };

@@ -8,16 +8,16 @@
  * problem is a counted fallback to Postgres, never an error for the caller.
  */
 import { performance } from "node:perf_hooks";
-import type { AuditEventInput } from "../audit/audit";
 import type { SessionCacheAccess } from "../cache/session-cache";
 import type { Clock } from "../clock";
 import { isDatabaseUnavailable } from "../db/pool-guard";
 import { canImpersonate } from "../impersonation/policy";
 import type { Logger } from "../observability/logger";
 import { getMetrics } from "../observability/metrics";
+import type { DeletedSessions, SessionEnding } from "./endings";
 import type { SessionStore } from "./store";
 import { generateSessionToken, hashSessionToken, isWellFormedToken } from "./token";
-import { impersonationAuditMetadata, type SessionContext, type SessionMetadata } from "./types";
+import type { SessionContext, SessionMetadata } from "./types";
 
 export interface SessionPolicy {
   idleTtlS: number;
@@ -39,6 +39,11 @@ export interface IssuedSession {
 }
 
 export type SessionManager = ReturnType<typeof createSessionManager>;
+export type { SessionEnding } from "./endings";
+
+/** An impersonation (or the admin session under it) past its limit: nobody ended it. */
+const EXPIRY: SessionEnding = { by: null, ended: "impersonation.expire", actorGone: "impersonation.expire" };
+const REVOKED: SessionEnding = { by: null, ended: "impersonation.force_end", actorGone: "impersonation.actor_revoked" };
 
 export function createSessionManager(deps: SessionManagerDeps) {
   const { store, cache, clock, policy, logger } = deps;
@@ -92,20 +97,23 @@ export function createSessionManager(deps: SessionManagerDeps) {
     return work;
   }
 
-  async function expireImpersonation(context: SessionContext, now: number, depth: number): Promise<SessionContext | null> {
-    const imp = context.impersonation!;
-    const audit: AuditEventInput = {
-      action: "impersonation.expire",
-      actorId: context.impersonator?.id ?? null,
-      subjectId: context.user.id,
-      reason: imp.reason,
-      metadata: { ticket: imp.ticket, startedAt: new Date(imp.startedAt).toISOString(), expiresAt: new Date(imp.expiresAt).toISOString(), ...impersonationAuditMetadata(context) },
-    };
-    const outcome = await store.returnToParent(context.sessionId, imp.parentSessionId, audit);
-    if (outcome === "ended") return null;
-    if (outcome === "returned") logger.info("impersonation expired", { actorId: audit.actorId, subjectId: audit.subjectId });
-    // "returned": the id now belongs to the admin's own session; "raced": another request already did it.
-    return depth === 0 ? validateUncached(context.sessionId, now, 1) : null;
+  /**
+   * Ends a session found dead or out of bounds on validation. When it was an impersonation whose admin
+   * session survives, that session now owns the id: the same token answers the admin (with a notice).
+   */
+  async function endOnValidation(context: SessionContext, ending: SessionEnding, now: number, depth: number): Promise<SessionContext | null> {
+    const id = context.sessionId;
+    if (!context.impersonation) {
+      await revokeTree(id, ending, now);
+      return null;
+    }
+    // Only the impersonation row: a racing request may have ended it already, and then this id names the
+    // admin's own session, which must not go with it.
+    const outcome = await store.endImpersonation(id, ending, now);
+    await cache.invalidate([id]);
+    if (outcome === "returned") logger.info("impersonation ended", { cause: ending.ended, actorId: context.impersonator?.id, subjectId: context.user.id });
+    // "raced": the other request wrote the one end event; read what the id names now.
+    return outcome !== "ended" && depth === 0 ? validateUncached(id, now, 1) : null;
   }
 
   /** Postgres-only validation. Not exported beyond lib/session: callers use the cached path. */
@@ -113,21 +121,19 @@ export function createSessionManager(deps: SessionManagerDeps) {
     const context = await store.load(id);
     if (!context) return null;
     if (context.user.status !== "active") {
-      await revokeSessionWithCache(id);
-      return null;
+      return endOnValidation(context, { by: null, ended: "impersonation.target_banned", actorGone: "impersonation.actor_revoked" }, now, depth);
     }
     if (context.impersonation) {
-      if (now >= context.impersonation.expiresAt) return expireImpersonation(context, now, depth);
+      if (now >= context.impersonation.expiresAt) return endOnValidation(context, EXPIRY, now, depth);
       const actor = context.impersonator;
       // The impersonator was banned or demoted (or the target promoted) since the start: the rule that
       // allowed the start must still hold, else the impersonation ends now.
       if (!actor || !canImpersonate({ ...actor, impersonating: false }, context.user).allowed) {
-        await revokeSessionWithCache(id);
-        return null;
+        return endOnValidation(context, { by: null, ended: "impersonation.actor_revoked", actorGone: "impersonation.actor_revoked" }, now, depth);
       }
     }
     if (now >= context.expiresAt || now >= context.absoluteExpiresAt) {
-      await revokeSessionWithCache(id);
+      await revokeTree(id, EXPIRY, now);
       return null;
     }
     return refreshDue(context, now) ? refresh(context, now, false) : context;
@@ -155,11 +161,19 @@ export function createSessionManager(deps: SessionManagerDeps) {
     return context;
   }
 
-  async function revokeSessionWithCache(id: string): Promise<string[]> {
+  async function revokeTree(id: string, ending: SessionEnding, now: number): Promise<DeletedSessions> {
     // Postgres first: once this returns, no tier can resurrect the session (tombstones, outbox).
-    const ids = await store.deleteTree(id);
-    await cache.invalidate(ids.includes(id) ? ids : [id, ...ids]);
-    return ids;
+    const deleted = await store.deleteTree(id, ending, now);
+    await cache.invalidate(deleted.ids.includes(id) ? deleted.ids : [id, ...deleted.ids]);
+    return deleted;
+  }
+
+  /**
+   * One session and any impersonation hanging off it; `ending` names how each impersonation among them
+   * ended (callers that act for someone pass it; without it the end is audited as a force-end by nobody).
+   */
+  async function revokeSessionWithCache(id: string, ending: SessionEnding = REVOKED): Promise<string[]> {
+    return (await revokeTree(id, ending, clock())).ids;
   }
 
   return {
@@ -192,11 +206,36 @@ export function createSessionManager(deps: SessionManagerDeps) {
     validateUncached,
     revokeSessionWithCache,
 
-    /** All sessions of a user (and every impersonation they run), optionally keeping the current one. */
-    async revokeUserSessionsWithCache(userId: string, keepSessionId?: string): Promise<string[]> {
-      const ids = await store.deleteForUser(userId, keepSessionId);
+    /**
+     * All sessions of a user (and every impersonation they run), optionally keeping the current one.
+     * Without `ending`, the user did it themselves (a new password or second factor): impersonations of them
+     * are force-ended by them, those they ran end as actor_revoked.
+     */
+    async revokeUserSessionsWithCache(userId: string, keepSessionId?: string, ending?: SessionEnding): Promise<string[]> {
+      const { ids } = await store.deleteForUser(userId, ending ?? { by: userId, ended: "impersonation.force_end", actorGone: "impersonation.actor_revoked" }, clock(), keepSessionId);
       await cache.invalidate(ids);
       return ids;
+    },
+
+    /** Ends one impersonation (End now); its admin's browser returns to their own session with a notice. */
+    async endImpersonation(sessionId: string, ending: SessionEnding): Promise<"returned" | "ended" | "raced"> {
+      const outcome = await store.endImpersonation(sessionId, ending, clock());
+      // The id now names the admin's own session (or nothing): no tier may keep the impersonation's context.
+      if (outcome !== "raced") await cache.invalidate([sessionId]);
+      return outcome;
+    },
+
+    /** Every live impersonation of a user (their consent withdrawn, say); each admin returns to their own session. */
+    async endImpersonationsOf(userId: string, ending: SessionEnding): Promise<number> {
+      const { ids, impersonations } = await store.deleteImpersonationsOf(userId, ending, clock());
+      await cache.invalidate(ids);
+      return impersonations.length;
+    },
+
+    /** The admin read the notice about how their last impersonation ended. */
+    async dismissReturnNotice(sessionId: string): Promise<void> {
+      await store.clearReturnNotice(sessionId);
+      await cache.invalidate([sessionId]);
     },
 
     /** After a role or profile change: cached copies are dropped so the next request reads Postgres. */

@@ -7,9 +7,9 @@
  */
 import { and, eq, gt, inArray, isNotNull, isNull, lt, ne, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import { recordAuditEvent, type AuditEventInput } from "../audit/audit";
-import { sessions, users, type ImpersonationMode, type UserRole, type UserStatus } from "../db/schema";
+import { sessions, users, type ImpersonationMode, type ReturnNotice, type UserRole, type UserStatus } from "../db/schema";
 import type { Database, Db } from "../db/types";
+import { deleteSessionsWhere, type DeletedSessions, type SessionEnding } from "./endings";
 import type { SessionContext, SessionMetadata } from "./types";
 
 const impersonators = alias(users, "impersonator");
@@ -46,6 +46,7 @@ function loadContextSql(db: Db): string {
       absoluteExpiresAt: sessions.absoluteExpiresAt,
       aal: sessions.aal,
       mfaVerifiedAt: sessions.mfaVerifiedAt,
+      returnNotice: sessions.returnNotice,
       mode: sessions.impersonationMode,
       grantId: sessions.accessGrantId,
       userEmail: users.email,
@@ -74,12 +75,12 @@ type Text = string | null;
 function toContext(row: unknown[]): SessionContext {
   const [
     id, userId, impersonatorId, parentSessionId, reason, ticket,
-    createdAt, lastSeenAt, lastAuthenticatedAt, expiresAt, absoluteExpiresAt, aal, mfaVerifiedAt, mode, grantId,
+    createdAt, lastSeenAt, lastAuthenticatedAt, expiresAt, absoluteExpiresAt, aal, mfaVerifiedAt, returnNotice, mode, grantId,
     userEmail, userName, userRole, userStatus,
     impEmail, impName, impRole, impStatus,
   ] = row as [
     string, string, Text, Text, Text, Text,
-    unknown, unknown, unknown, unknown, unknown, number, unknown, Text, Text,
+    unknown, unknown, unknown, unknown, unknown, number, unknown, unknown, Text, Text,
     string, string, UserRole, UserStatus,
     Text, Text, UserRole | null, UserStatus | null,
   ];
@@ -112,7 +113,14 @@ function toContext(row: unknown[]): SessionContext {
     absoluteExpiresAt: absoluteExpiresAtMs,
     aal: aal === 2 ? 2 : 1,
     mfaVerifiedAt: mfaVerifiedAt === null ? null : toMs(mfaVerifiedAt),
+    returnNotice: parseNotice(returnNotice),
   };
+}
+
+/** jsonb as the driver returns it: parsed (PGlite) or, below drizzle on postgres.js, sometimes text. */
+function parseNotice(value: unknown): ReturnNotice | null {
+  if (value === null || value === undefined) return null;
+  return (typeof value === "string" ? JSON.parse(value) : value) as ReturnNotice;
 }
 
 export interface NewSession {
@@ -187,23 +195,23 @@ export function createSessionStore(database: Pick<Database, "db" | "queryArrays"
       return rows.length > 0;
     },
 
-    /** Deletes a session and any impersonation hanging off it; returns every id removed. */
-    async deleteTree(id: string): Promise<string[]> {
-      const rows = await db
-        .delete(sessions)
-        .where(or(eq(sessions.id, id), eq(sessions.parentSessionId, id)))
-        .returning({ id: sessions.id });
-      return rows.map((r) => r.id);
+    /** Deletes a session and any impersonation hanging off it, each impersonation with its end event. */
+    async deleteTree(id: string, ending: SessionEnding, now: number): Promise<DeletedSessions> {
+      return db.transaction((tx) => deleteSessionsWhere(tx as unknown as Db, eq(sessions.id, id), ending, now));
     },
 
     /** Every session of a user, and every impersonation the user is running; optionally keeping one. */
-    async deleteForUser(userId: string, keepId?: string): Promise<string[]> {
-      const owned = or(eq(sessions.userId, userId), eq(sessions.impersonatorId, userId));
-      const rows = await db
-        .delete(sessions)
-        .where(keepId ? and(owned, ne(sessions.id, keepId), or(isNull(sessions.parentSessionId), ne(sessions.parentSessionId, keepId))) : owned)
-        .returning({ id: sessions.id });
-      return rows.map((r) => r.id);
+    async deleteForUser(userId: string, ending: SessionEnding, now: number, keepId?: string): Promise<DeletedSessions> {
+      const owned = or(eq(sessions.userId, userId), eq(sessions.impersonatorId, userId))!;
+      const where = keepId ? and(owned, ne(sessions.id, keepId), or(isNull(sessions.parentSessionId), ne(sessions.parentSessionId, keepId)))! : owned;
+      return db.transaction((tx) => deleteSessionsWhere(tx as unknown as Db, where, ending, now));
+    },
+
+    /** Every live impersonation of a user (e.g. their consent was withdrawn); each admin returns to their own session. */
+    async deleteImpersonationsOf(userId: string, ending: SessionEnding, now: number): Promise<DeletedSessions> {
+      return db.transaction((tx) =>
+        deleteSessionsWhere(tx as unknown as Db, and(eq(sessions.userId, userId), isNotNull(sessions.impersonatorId))!, ending, now),
+      );
     },
 
     async idsForUser(userId: string): Promise<string[]> {
@@ -231,22 +239,36 @@ export function createSessionStore(database: Pick<Database, "db" | "queryArrays"
         .orderBy(sql`${sessions.lastSeenAt} desc`);
     },
 
-    /** Gives an existing session a new id (= a new token), e.g. on the way back from an impersonation. */
+    /**
+     * Gives an existing session a new id (= a new token), e.g. on the way back from an impersonation. A new
+     * start or stop is the admin's own doing, so a notice about an earlier ending has served its purpose.
+     */
     async rotateId(oldId: string, newId: string, executor: Db = db): Promise<boolean> {
       const rows = await executor
         .update(sessions)
-        .set({ id: newId })
+        .set({ id: newId, returnNotice: null })
         .where(eq(sessions.id, oldId))
         .returning({ id: sessions.id });
       return rows.length > 0;
     },
 
-    async deleteImpersonation(id: string, executor: Db = db): Promise<boolean> {
-      const rows = await executor
-        .delete(sessions)
-        .where(and(eq(sessions.id, id), isNotNull(sessions.impersonatorId)))
-        .returning({ id: sessions.id });
-      return rows.length > 0;
+    /**
+     * Ends one impersonation (Stop, End now, expiry). Its admin's own session takes over its id, so the same
+     * browser token answers the admin; `executor` lets Stop rotate that id further in the same transaction.
+     * "raced": another request ended it first (and wrote the one end event).
+     */
+    async endImpersonation(id: string, ending: SessionEnding, now: number, executor?: Db): Promise<"returned" | "ended" | "raced"> {
+      const run = async (tx: Db) => {
+        const { impersonations } = await deleteSessionsWhere(tx, and(eq(sessions.id, id), isNotNull(sessions.impersonatorId))!, ending, now);
+        if (impersonations.length === 0) return "raced" as const;
+        return impersonations[0]!.handedBack ? ("returned" as const) : ("ended" as const);
+      };
+      return executor ? run(executor) : db.transaction((tx) => run(tx as unknown as Db));
+    },
+
+    /** The admin dismissed the notice about how their last impersonation ended. */
+    async clearReturnNotice(id: string): Promise<void> {
+      await db.update(sessions).set({ returnNotice: null }).where(eq(sessions.id, id));
     },
 
     /** Live impersonations, newest first (admin console). */
@@ -298,29 +320,9 @@ export function createSessionStore(database: Pick<Database, "db" | "queryArrays"
       await db.update(sessions).set({ lastAuthenticatedAt: new Date(now) }).where(eq(sessions.id, id));
     },
 
-    /**
-     * An impersonation past its limit hands the browser back to the admin without needing a new cookie
-     * (server components cannot set one): the impersonation row is deleted and the admin's own session
-     * takes over its id, all in one transaction. Returns false when another request got there first.
-     */
-    async returnToParent(id: string, parentId: string, audit: AuditEventInput): Promise<"returned" | "ended" | "raced"> {
-      return db.transaction(async (tx) => {
-        const deleted = await tx
-          .delete(sessions)
-          .where(and(eq(sessions.id, id), isNotNull(sessions.impersonatorId)))
-          .returning({ id: sessions.id });
-        if (deleted.length === 0) return "raced";
-        await recordAuditEvent(tx, audit);
-        const adopted = await tx
-          .update(sessions)
-          .set({ id })
-          .where(eq(sessions.id, parentId))
-          .returning({ id: sessions.id });
-        return adopted.length > 0 ? "returned" : "ended";
-      });
-    },
-
+    /** Expired rows in batches; an impersonation nobody came back for gets its expiry event here. */
     async pruneExpired(now: number, batchSize = 1000): Promise<number> {
+      const ending: SessionEnding = { by: null, ended: "impersonation.expire", actorGone: "impersonation.expire" };
       let total = 0;
       for (;;) {
         const batch = db
@@ -330,14 +332,14 @@ export function createSessionStore(database: Pick<Database, "db" | "queryArrays"
             or(
               and(isNull(sessions.parentSessionId), or(lt(sessions.expiresAt, new Date(now)), lt(sessions.absoluteExpiresAt, new Date(now)))),
               // An expired impersonation is kept a day so the browser's next request can still return to the
-              // admin (and audit the expiry); after that it is only garbage.
+              // admin (and see the notice); after that it only needs its expiry event.
               and(isNotNull(sessions.parentSessionId), lt(sessions.absoluteExpiresAt, new Date(now - IMPERSONATION_GRACE_MS))),
             ),
           )
           .limit(batchSize);
-        const rows = await db.delete(sessions).where(inArray(sessions.id, batch)).returning({ id: sessions.id });
-        total += rows.length;
-        if (rows.length < batchSize) return total;
+        const { ids } = await db.transaction((tx) => deleteSessionsWhere(tx as unknown as Db, inArray(sessions.id, batch), ending, now));
+        total += ids.length;
+        if (ids.length < batchSize) return total;
       }
     },
   };

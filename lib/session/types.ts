@@ -1,4 +1,6 @@
-import type { ImpersonationMode, UserRole, UserStatus } from "../db/schema";
+import type { ImpersonationMode, ReturnNotice, UserRole, UserStatus } from "../db/schema";
+
+export type { ReturnNotice } from "../db/schema";
 
 /** The user fields the app needs on every request; small enough to cache. */
 export interface SessionUser {
@@ -42,6 +44,8 @@ export interface SessionContext {
   aal: 1 | 2;
   /** Epoch ms of the last second-factor verification on this session (sign-in or step-up); null if none. */
   mfaVerifiedAt: number | null;
+  /** On an admin's own session: how the impersonation it came back from ended, until dismissed. */
+  returnNotice?: ReturnNotice | null;
 }
 
 /** The true user behind a request (the impersonator when impersonating). */

@@ -68,6 +68,8 @@ export interface UserListQuery {
   dir?: "asc" | "desc";
   page?: number;
   pageSize?: number;
+  /** Only users among these (a rule owned elsewhere, e.g. "has a pending invitation"). */
+  onlyIds?: SQL;
 }
 
 export interface UserListItem extends PublicUser {
@@ -111,6 +113,7 @@ export async function listUsers(db: Db, query: UserListQuery, now = new Date()):
   if (search) filters.push(search);
   if (query.role) filters.push(eq(users.role, query.role));
   if (query.status) filters.push(eq(users.status, query.status));
+  if (query.onlyIds) filters.push(query.onlyIds);
   const where = filters.length ? and(...filters) : undefined;
   const pageSize = Math.min(Math.max(query.pageSize ?? 25, 1), 100);
   const page = Math.max(query.page ?? 1, 1);

@@ -66,18 +66,23 @@ for (const b of await impersonationBackends()) {
     });
 
     describe("the impersonator losing their standing", () => {
-      it("a demotion to user ends the impersonation on the next request", async () => {
+      it("a demotion to user ends the impersonation on the next request, which answers their own session", async () => {
         const imp = await impersonating(rt);
         const boss = await signedIn(rt, "admin");
         expect((await changeUserRole(rt, boss.context, imp.admin.user.id, "user", {})).ok).toBe(true);
-        expect(await validate(imp.token)).toBeNull();
+        const back = await validate(imp.token);
+        expect(back?.user).toMatchObject({ id: imp.admin.user.id, role: "user" });
+        expect(back?.impersonation).toBeNull();
+        expect(await auditCount(rt, "impersonation.actor_revoked", imp.target.id)).toBe(1);
       });
 
       it("a demotion to support ends an impersonation of support staff", async () => {
         const imp = await impersonating(rt, "admin", "support");
         const boss = await signedIn(rt, "admin");
         expect((await changeUserRole(rt, boss.context, imp.admin.user.id, "support", {})).ok).toBe(true);
-        expect(await validate(imp.token)).toBeNull();
+        const back = await validate(imp.token);
+        expect(back?.user.id).toBe(imp.admin.user.id);
+        expect(back?.impersonation).toBeNull();
       });
 
       it("a demotion to support keeps an impersonation of a user (support may do that)", async () => {
@@ -98,7 +103,9 @@ for (const b of await impersonationBackends()) {
         const imp = await impersonating(rt);
         const boss = await signedIn(rt, "admin");
         expect((await changeUserRole(rt, boss.context, imp.target.id, "admin", {})).ok).toBe(true);
-        expect(await validate(imp.token)).toBeNull();
+        const back = await validate(imp.token);
+        expect(back?.user.id).toBe(imp.admin.user.id);
+        expect(back?.impersonation).toBeNull();
       });
 
       it("an unrelated role change leaves the impersonation live", async () => {

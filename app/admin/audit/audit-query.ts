@@ -1,5 +1,6 @@
 /** The audit view's filters, all in the URL (?actor=&subject=&action=&from=&to=&page=). */
 import { AUDIT_ACTIONS, type AuditAction } from "@/lib/audit/audit";
+import type { AuditExportFormat } from "@/lib/audit/export";
 import { firstParam } from "../../_lib/params";
 
 export interface AuditView {
@@ -15,9 +16,11 @@ export interface AuditView {
 export const AUDIT_PAGE_SIZE = 50;
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
+export function isAuditDay(value: string): boolean {
+  return DAY.test(value) && !Number.isNaN(new Date(`${value}T00:00:00Z`).getTime());
+}
 function parseDay(value: string | undefined): string | undefined {
-  if (!value || !DAY.test(value)) return undefined;
-  return Number.isNaN(new Date(`${value}T00:00:00Z`).getTime()) ? undefined : value;
+  return value && isAuditDay(value) ? value : undefined;
 }
 
 export function parseAuditView(params: Record<string, string | string[] | undefined>): AuditView {
@@ -34,22 +37,34 @@ export function parseAuditView(params: Record<string, string | string[] | undefi
 }
 
 /** Whole UTC days: "to" includes the entire day it names. */
-export function dayRange(view: AuditView): { from?: Date; to?: Date } {
+export function dayRange(view: Pick<AuditView, "from" | "to">): { from?: Date; to?: Date } {
   return {
     from: view.from ? new Date(`${view.from}T00:00:00.000Z`) : undefined,
     to: view.to ? new Date(`${view.to}T23:59:59.999Z`) : undefined,
   };
 }
 
-export function auditHref(view: AuditView, changes: Partial<AuditView> = {}): string {
-  const next = { ...view, ...changes };
+function filterParams(next: AuditView): URLSearchParams {
   const query = new URLSearchParams();
   if (next.actor) query.set("actor", next.actor);
   if (next.subject) query.set("subject", next.subject);
   if (next.action) query.set("action", next.action);
   if (next.from) query.set("from", next.from);
   if (next.to) query.set("to", next.to);
+  return query;
+}
+
+export function auditHref(view: AuditView, changes: Partial<AuditView> = {}): string {
+  const next = { ...view, ...changes };
+  const query = filterParams(next);
   if (next.page > 1) query.set("page", String(next.page));
   const search = query.toString();
   return search ? `/admin/audit?${search}` : "/admin/audit";
+}
+
+/** The same filters as a download of every matching row (GET /api/admin/audit?format=…). */
+export function auditExportHref(view: AuditView, format: AuditExportFormat): string {
+  const query = filterParams(view);
+  query.set("format", format);
+  return `/api/admin/audit?${query.toString()}`;
 }

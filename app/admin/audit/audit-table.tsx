@@ -5,14 +5,23 @@ import { formatUtcSeconds } from "../../_lib/format";
 
 type Person = AuditListItem["actor"];
 
+/** The person as they were when the row was written; a link only while the user still exists. */
 function PersonCell({ person }: { person: Person }) {
   if (!person) return <span className="text-slate-500">—</span>;
+  const label = person.name ?? person.email ?? person.id;
   return (
     <>
-      <Link href={`/admin/users/${person.id}`} className={ui.link}>
-        {person.name}
-      </Link>
-      <span className="block whitespace-nowrap text-xs text-slate-600">{person.email}</span>
+      {person.live ? (
+        <Link href={`/admin/users/${person.id}`} className={ui.link}>
+          {label}
+        </Link>
+      ) : (
+        <span>
+          {label} <span className="text-xs text-slate-600">(user deleted)</span>
+        </span>
+      )}
+      {person.email && person.email !== label ? <span className="block whitespace-nowrap text-xs text-slate-600">{person.email}</span> : null}
+      {person.role ? <span className="block text-xs text-slate-600">{person.role} at the time</span> : null}
     </>
   );
 }

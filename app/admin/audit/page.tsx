@@ -1,17 +1,19 @@
 import type { Metadata } from "next";
 import Form from "next/form";
 import Link from "next/link";
-import { AUDIT_ACTIONS, listAuditEvents } from "@/lib/audit/audit";
+import { AUDIT_ACTIONS, listAuditEvents, personFilter } from "@/lib/audit/audit";
+import { auditChainStatus } from "@/lib/audit/chain-status";
 import type { Db } from "@/lib/db/types";
 import { getRuntime } from "@/lib/runtime";
-import { isUuid, userIdsMatching } from "@/lib/users/users";
+import { userIdsMatching } from "@/lib/users/users";
 import { ForbiddenView } from "../../_components/access-views";
 import { InfoMessage } from "../../_components/messages";
 import { Pagination } from "../../_components/pagination";
 import { buttonClass, ui } from "../../_components/styles";
 import { checkStaffPage } from "../_lib/staff-page";
 import { AuditTable } from "./audit-table";
-import { AUDIT_PAGE_SIZE, auditHref, dayRange, parseAuditView } from "./audit-query";
+import { AUDIT_PAGE_SIZE, auditExportHref, auditHref, dayRange, parseAuditView } from "./audit-query";
+import { ChainStatus } from "./chain-status";
 
 export const metadata: Metadata = { title: "Audit log" };
 
@@ -20,10 +22,10 @@ export const metadata: Metadata = { title: "Audit log" };
  * "grace.lovelace.1@example.com"): every word must appear in the person's name or email.
  */
 async function resolvePerson(db: Db, value: string): Promise<{ id?: string; search?: string; unknown?: boolean }> {
-  if (!value) return {};
-  if (isUuid(value)) return { id: value.toLowerCase() };
-  const [match] = await userIdsMatching(db, value).limit(1);
-  return { search: value, unknown: !match };
+  const filter = personFilter(value);
+  if (!filter.search) return filter;
+  const [match] = await userIdsMatching(db, filter.search).limit(1);
+  return { ...filter, unknown: !match };
 }
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
@@ -31,7 +33,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const { session, denied } = await checkStaffPage(auditHref(view));
   if (denied) return <ForbiddenView impersonatedName={session.impersonation ? session.user.name : null} />;
   const runtime = await getRuntime();
-  const [actor, subject] = await Promise.all([resolvePerson(runtime.db, view.actor), resolvePerson(runtime.db, view.subject)]);
+  const [actor, subject, chain] = await Promise.all([resolvePerson(runtime.db, view.actor), resolvePerson(runtime.db, view.subject), auditChainStatus(runtime.db)]);
   const { items, total } = await listAuditEvents(runtime.db, {
     actorId: actor.id,
     subjectId: subject.id,
@@ -101,6 +103,18 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           ) : null}
         </div>
       </Form>
+
+      <ChainStatus report={chain} />
+
+      <div className="flex flex-wrap items-center gap-2">
+        <span className="text-sm text-slate-700">Export {filtered ? "the filtered log" : "the whole log"}:</span>
+        <a href={auditExportHref(view, "csv")} download className={buttonClass("secondary")}>
+          Download CSV
+        </a>
+        <a href={auditExportHref(view, "ndjson")} download className={buttonClass("secondary")}>
+          Download NDJSON
+        </a>
+      </div>
 
       {actor.unknown || subject.unknown ? (
         <InfoMessage role="status">

@@ -10,7 +10,6 @@ import { SubmitButton } from "../../_components/submit-button";
 import { readPageFlash } from "../../_lib/flash-cookie";
 import { formatUtc } from "../../_lib/format";
 import { checkStaffPage } from "../_lib/staff-page";
-import { endImpersonationAction } from "./actions";
 
 export const metadata: Metadata = { title: "Live impersonations" };
 
@@ -75,11 +74,12 @@ export default async function ImpersonationsPage() {
                   <td className={`${ui.td} min-w-24 max-w-48 [overflow-wrap:anywhere]`}>{row.ticket ?? "—"}</td>
                   <td className={`${ui.td} whitespace-nowrap`}>{formatUtc(row.startedAt)}</td>
                   <td className={`${ui.td} whitespace-nowrap`}>
-                    <Countdown remainingMs={row.expiresAt.getTime() - now} refreshAtZero={false} />
+                    <Countdown remainingMs={row.expiresAt.getTime() - now} refreshAtZero={false} endedLabel="Ended (time ran out)" />
                   </td>
                   <td className={`${ui.td} text-right`}>
-                    <form action={endImpersonationAction}>
-                      <input type="hidden" name="sessionId" value={row.id} />
+                    {/* Asks first: the confirmation says whose impersonation ends and takes the reason. */}
+                    <form action="/admin/impersonations/end" method="get">
+                      <input type="hidden" name="session" value={row.id} />
                       <SubmitButton variant="danger" small disabled={!isAdmin} title={`End ${row.actorName}'s impersonation of ${row.targetName}`}>
                         End now
                       </SubmitButton>

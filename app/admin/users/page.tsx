@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Form from "next/form";
 import Link from "next/link";
 import { redirect } from "next/navigation";
+import { hasPendingInvitation, invitationStates } from "@/lib/account/invitations";
 import { USER_ROLES, USER_STATUSES } from "@/lib/db/schema";
 import { ERRORS } from "@/lib/errors";
 import { isStepUpFresh } from "@/lib/auth/mfa/policy";
@@ -35,7 +36,16 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   const runtime = await getRuntime();
   const now = runtime.clock();
   const [{ items, total }, target] = await Promise.all([
-    listUsers(runtime.db, { q: view.q, role: view.role, status: view.status, sort: view.sort, dir: view.dir, page: view.page, pageSize: PAGE_SIZE }),
+    listUsers(runtime.db, {
+      q: view.q,
+      role: view.role,
+      status: view.status,
+      onlyIds: view.invited ? hasPendingInvitation(runtime.db, new Date(now)) : undefined,
+      sort: view.sort,
+      dir: view.dir,
+      page: view.page,
+      pageSize: PAGE_SIZE,
+    }),
     view.impersonate ? findUserById(runtime.db, view.impersonate) : null,
   ]);
   // A page past the end (a shared link to a list that shrank, a typed URL) shows the last page instead of nothing.
@@ -50,7 +60,8 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   const writeRefusal = target
     ? await writeModeRefusal({ db: runtime.db, ...runtime.config.impersonation, now }, session.user, target.id)
     : null;
-  const filtered = Boolean(view.q || view.role || view.status);
+  const filtered = Boolean(view.q || view.role || view.status || view.invited);
+  const invitations = await invitationStates(runtime.db, items.map((u) => u.id), new Date(now));
 
   return (
     <>
@@ -63,6 +74,11 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
               Find a user, check their sessions, or sign in as them to help. Every impersonation is audited.
             </p>
           </div>
+          {session.user.role === "admin" && !session.impersonation ? (
+            <Link href="/admin/users/invite" className={buttonClass("primary")}>
+              Invite user
+            </Link>
+          ) : null}
         </div>
 
         {/* Keyed by the view: after Back/Forward or "Clear" the fields are rebuilt from the URL, never left showing an older search. */}
@@ -90,13 +106,14 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
             <label htmlFor="users-status" className={ui.label}>
               Status
             </label>
-            <select id="users-status" name="status" defaultValue={view.status ?? ""} className={`${ui.input} mt-1.5 pr-8`}>
+            <select id="users-status" name="status" defaultValue={view.status ?? (view.invited ? "invited" : "")} className={`${ui.input} mt-1.5 pr-8`}>
               <option value="">All statuses</option>
               {USER_STATUSES.map((s) => (
                 <option key={s} value={s}>
                   {STATUS_NAMES[s]}
                 </option>
               ))}
+              <option value="invited">Invitation pending</option>
             </select>
           </div>
           {view.sort !== "name" ? <input type="hidden" name="sort" value={view.sort} /> : null}
@@ -106,7 +123,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
               Search
             </button>
             {filtered ? (
-              <Link href={usersHref({ ...view, q: "", role: undefined, status: undefined, page: 1, impersonate: undefined, from: undefined })} className={buttonClass("secondary")}>
+              <Link href={usersHref({ ...view, q: "", role: undefined, status: undefined, invited: false, page: 1, impersonate: undefined, from: undefined })} className={buttonClass("secondary")}>
                 Clear
               </Link>
             ) : null}
@@ -114,7 +131,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
         </Form>
 
         <section aria-label="Users" className={`${ui.card} overflow-hidden`}>
-          <UsersTable view={view} items={items} actor={session.user} now={now} grants={await grantStatusOf(runtime.db, items.map((u) => u.id), now)} />
+          <UsersTable view={view} items={items} invitations={invitations} actor={session.user} now={now} grants={await grantStatusOf(runtime.db, items.map((u) => u.id), now)} />
           <Pagination page={view.page} pageSize={PAGE_SIZE} total={total} hrefFor={(page) => usersHref(view, { page, impersonate: undefined, from: undefined })} />
         </section>
       </div>

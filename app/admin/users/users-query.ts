@@ -10,6 +10,8 @@ export interface UsersView {
   q: string;
   role?: UserRole;
   status?: UserStatus;
+  /** Only accounts whose invitation is still pending (?status=invited). */
+  invited: boolean;
   sort: UserSort;
   dir: "asc" | "desc";
   page: number;
@@ -28,6 +30,7 @@ export function parseUsersView(params: Record<string, string | string[] | undefi
     q: (firstParam(params, "q") ?? "").trim().slice(0, 200),
     role: parseRole(firstParam(params, "role")),
     status: parseStatus(firstParam(params, "status")),
+    invited: firstParam(params, "status") === "invited",
     sort: USER_SORTS.includes(sort as UserSort) ? (sort as UserSort) : "name",
     dir: firstParam(params, "dir") === "desc" ? "desc" : "asc",
     page: Number.isInteger(page) && page >= 1 && page <= 100_000 ? page : 1,
@@ -43,6 +46,7 @@ export function usersHref(view: UsersView, changes: Partial<UsersView> = {}): st
   if (next.q) query.set("q", next.q);
   if (next.role) query.set("role", next.role);
   if (next.status) query.set("status", next.status);
+  else if (next.invited) query.set("status", "invited");
   if (next.sort !== "name") query.set("sort", next.sort);
   if (next.dir !== "asc") query.set("dir", next.dir);
   if (next.page > 1) query.set("page", String(next.page));

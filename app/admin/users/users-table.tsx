@@ -4,7 +4,7 @@ import { canImpersonate, type ImpersonationDenial } from "@/lib/impersonation/po
 import type { SessionUser } from "@/lib/session/types";
 import type { UserListItem, UserSort } from "@/lib/users/users";
 import type { GrantStatus } from "@/lib/impersonation/grants";
-import { GrantBadge, RoleBadge, SampleBadge, StatusBadge } from "../../_components/badges";
+import { GrantBadge, InvitationBadge, RoleBadge, SampleBadge, StatusBadge } from "../../_components/badges";
 import { buttonClass, ui } from "../../_components/styles";
 import { formatRelative, formatUtc } from "../../_lib/format";
 import { usersHref, type UsersView } from "./users-query";
@@ -51,12 +51,14 @@ function SortHeader({ view, column, label, className = "" }: { view: UsersView; 
 export function UsersTable({
   view,
   items,
+  invitations,
   actor,
   now,
   grants,
 }: {
   view: UsersView;
   items: UserListItem[];
+  invitations: ReadonlyMap<string, "pending" | "expired">;
   actor: SessionUser;
   now: number;
   /** Consent per user id (lib/impersonation/grants.ts grantStatusOf); absent means none. */
@@ -110,6 +112,7 @@ export function UsersTable({
                 </td>
                 <td className={ui.td}>
                   <StatusBadge status={user.status} />
+                  <InvitationBadge state={invitations.get(user.id)} />
                 </td>
                 <td className={`${ui.td} text-right tabular-nums`}>{user.activeSessions}</td>
                 <td className={`${ui.td} whitespace-nowrap text-slate-700`}>

@@ -173,7 +173,7 @@ export async function resetSecondFactors(deps: MfaDeps, actor: SessionContext, t
     await removeTotp(tx, targetUserId);
     await removeRecoveryCodes(tx, targetUserId);
   });
-  const ids = await deps.sessions.revokeUserSessionsWithCache(targetUserId);
+  const ids = await deps.sessions.revokeUserSessionsWithCache(targetUserId, undefined, { by: actor.user.id, ended: "impersonation.force_end", actorGone: "impersonation.actor_revoked", reason, ip: metadata.ip, userAgent: metadata.userAgent });
   await recordAuditEvent(deps.db, { action: "mfa.reset", actorId: actor.user.id, subjectId: targetUserId, reason, metadata: { revoked: ids.length }, ip: metadata.ip, userAgent: metadata.userAgent });
   return ok({ revoked: ids.length });
 }

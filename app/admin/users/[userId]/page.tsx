@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { listAuditEvents } from "@/lib/audit/audit";
+import { invitationStates } from "@/lib/account/invitations";
+import { IMPERSONATION_END_CAUSES, listAuditEvents } from "@/lib/audit/audit";
 import { USER_ROLES } from "@/lib/db/schema";
 import { canImpersonate } from "@/lib/impersonation/policy";
 import { getRuntime } from "@/lib/runtime";
@@ -17,12 +18,13 @@ import { formatRelative, formatUtc } from "../../../_lib/format";
 import { checkStaffPage } from "../../_lib/staff-page";
 import { AuditTable } from "../../audit/audit-table";
 import { AccessSection } from "./access-section";
-import { changeRoleAction, revokeAllSessionsAction, revokeSessionAction, setBannedAction } from "./actions";
+import { InvitationPanel } from "./invitation-panel";
+import { revokeSessionAction } from "./actions";
 
 export const metadata: Metadata = { title: "User" };
 
-const HISTORY_AS_SUBJECT = ["impersonation.start", "impersonation.stop", "impersonation.expire", "impersonation.denied"];
-const HISTORY_AS_ACTOR = [...HISTORY_AS_SUBJECT, "impersonation.force_end"];
+const HISTORY_AS_SUBJECT = ["impersonation.start", ...Object.keys(IMPERSONATION_END_CAUSES), "impersonation.denied"];
+const HISTORY_AS_ACTOR = HISTORY_AS_SUBJECT;
 const ROLE_NAMES = { user: "User", support: "Support", admin: "Admin" } as const;
 
 type Props = { params: Promise<{ userId: string }> };
@@ -44,11 +46,13 @@ export default async function UserDetailPage({ params }: Props) {
     listAuditEvents(runtime.db, { subjectId: user.id, actions: HISTORY_AS_SUBJECT, pageSize: 20 }),
     listAuditEvents(runtime.db, { actorId: user.id, actions: HISTORY_AS_ACTOR, pageSize: 20 }),
   ]);
+  const invitation = (await invitationStates(runtime.db, [user.id], new Date(now))).get(user.id);
   const isAdmin = session.user.role === "admin";
   const isSelf = session.user.id === user.id;
   // Shown disabled rather than hidden, so support staff know the controls exist and whom to ask.
   const manageDisabled = !isAdmin || isSelf;
   const decision = canImpersonate({ ...session.user, impersonating: false }, user);
+  const confirmPath = `/admin/users/${user.id}/confirm`;
 
   return (
     <div className="space-y-6">
@@ -73,6 +77,7 @@ export default async function UserDetailPage({ params }: Props) {
       </div>
 
       <FlashMessages flash={flash} />
+      {invitation ? <InvitationPanel userId={user.id} state={invitation} canManage={isAdmin && !isSelf} /> : null}
       {!isAdmin ? (
         <InfoMessage role="note">Only administrators can change roles, ban users or revoke sessions. Ask an admin if this user needs one of those.</InfoMessage>
       ) : isSelf ? (
@@ -97,8 +102,9 @@ export default async function UserDetailPage({ params }: Props) {
             </div>
           </dl>
           <div className="space-y-5 border-t border-slate-200 px-5 py-4">
-            <form action={changeRoleAction} className="flex items-end gap-2">
-              <input type="hidden" name="userId" value={user.id} />
+            {/* Each of these asks first: a confirmation page says what will happen and takes the reason. */}
+            <form action={confirmPath} method="get" className="flex items-end gap-2">
+              <input type="hidden" name="do" value="role" />
               <div className="flex-1">
                 <label htmlFor="user-role" className={ui.label}>
                   Role
@@ -115,9 +121,8 @@ export default async function UserDetailPage({ params }: Props) {
                 Save role
               </SubmitButton>
             </form>
-            <form action={setBannedAction}>
-              <input type="hidden" name="userId" value={user.id} />
-              <input type="hidden" name="banned" value={user.status === "banned" ? "false" : "true"} />
+            <form action={confirmPath} method="get">
+              <input type="hidden" name="do" value={user.status === "banned" ? "unban" : "ban"} />
               {user.status === "banned" ? (
                 <SubmitButton variant="secondary" disabled={manageDisabled}>
                   Unban user
@@ -139,8 +144,8 @@ export default async function UserDetailPage({ params }: Props) {
                 Active sessions <span className="font-normal text-slate-600">({sessions.length})</span>
               </h2>
             </div>
-            <form action={revokeAllSessionsAction}>
-              <input type="hidden" name="userId" value={user.id} />
+            <form action={confirmPath} method="get">
+              <input type="hidden" name="do" value="revoke-all" />
               <SubmitButton variant="dangerSoft" disabled={!isAdmin || sessions.length === 0}>
                 Revoke all sessions
               </SubmitButton>

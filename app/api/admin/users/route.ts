@@ -1,8 +1,10 @@
 import { z } from "zod";
 import { NextResponse } from "next/server";
+import { inviteUser } from "@/lib/account/invitations";
 import { USER_ROLES, USER_STATUSES } from "@/lib/db/schema";
-import { apiHandler, methodNotAllowed, requireApiStaff } from "@/lib/next/api";
+import { apiHandler, assertSameOrigin, jsonError, metadataOf, methodNotAllowed, readJson, requireApiAdmin, requireApiStaff } from "@/lib/next/api";
 import { readQuery } from "@/lib/next/query";
+import { requestOrigin } from "@/lib/next/request-meta";
 import { listUsers, USER_SORTS } from "@/lib/users/users";
 
 const ROUTE = "/api/admin/users";
@@ -41,7 +43,26 @@ export const GET = apiHandler(ROUTE, async (ctx) => {
   });
 });
 
-export const POST = methodNotAllowed(ROUTE, ["GET"]);
-export const PUT = POST;
-export const PATCH = POST;
-export const DELETE = POST;
+const Invite = z.object({
+  email: z.string().max(320),
+  name: z.string().max(200),
+  role: z.enum(USER_ROLES).default("user"),
+});
+
+/** Creates an account by invitation (the link goes by mail only; a staff role needs a fresh step-up). Admins only. */
+export const POST = apiHandler(ROUTE, async (ctx) => {
+  assertSameOrigin(ctx.request);
+  const session = await requireApiAdmin(ctx);
+  const body = await readJson(ctx.request, Invite);
+  const result = await inviteUser(ctx.runtime.invitations, { actor: session, metadata: metadataOf(ctx), origin: requestOrigin(ctx.request.headers) }, body);
+  if (!result.ok) return jsonError(result.code, { message: result.message, ...(result.details ? { details: result.details } : {}) });
+  const u = result.value.user;
+  return NextResponse.json(
+    { user: { id: u.id, email: u.email, name: u.name, role: u.role, status: u.status, createdAt: u.createdAt.toISOString() }, invitation: { status: "pending", expiresAt: result.value.expiresAt.toISOString() } },
+    { status: 201 },
+  );
+});
+
+export const PUT = methodNotAllowed(ROUTE, ["GET", "POST"]);
+export const PATCH = PUT;
+export const DELETE = PUT;

@@ -35,7 +35,7 @@ export const PATCH = apiHandler(ROUTE, async (ctx) => {
   const metadata = metadataOf(ctx);
   let user: PublicUser | null = null;
   if (body.role !== undefined) {
-    const result = await changeUserRole(ctx.runtime, session, id, body.role, metadata);
+    const result = await changeUserRole(ctx.runtime, session, id, body.role, metadata, body.reason);
     if (!result.ok) return jsonError(result.code, { message: result.message });
     user = result.value;
   }
