@@ -9,7 +9,7 @@ import { dismissNotices } from "@/lib/notify/own-notices";
 import { clearSessionCookie, readSessionToken, writeSessionCookie } from "@/lib/next/cookies";
 import { requestMetadata } from "@/lib/next/request-meta";
 import { getRuntime } from "@/lib/runtime";
-import { requireActionSession } from "./_lib/action-session";
+import { guardSessionlessAction, requireActionSession } from "./_lib/action-session";
 import { takeReturnPath } from "./_lib/return-to";
 import { flashRedirectPath } from "./_lib/flash-cookie";
 import { formDataOf } from "./_lib/form-data";
@@ -17,6 +17,7 @@ import { safeNextPath } from "./_lib/safe-redirect";
 
 /** Sign out: the row, its cache entries and the cookie go (and, while impersonating, the admin's session too). */
 export async function signOutAction(): Promise<void> {
+  await guardSessionlessAction("/", "sign-out");
   const runtime = await getRuntime();
   await logout(runtime, await readSessionToken(runtime), await requestMetadata());
   await clearSessionCookie(runtime);
@@ -25,7 +26,7 @@ export async function signOutAction(): Promise<void> {
 
 /** Stop Impersonation: back to the admin's own session on a fresh token, on the console page it started from. */
 export async function stopImpersonationAction(): Promise<void> {
-  const { runtime, session, metadata } = await requireActionSession("/admin/users");
+  const { runtime, session, metadata } = await requireActionSession("/admin/users", "session", "stop-impersonation");
   const result = await stopImpersonation(runtime.impersonation, session, metadata);
   if (result.ok) {
     // No token back means the admin's own session is gone too (revoked or expired): sign in again.

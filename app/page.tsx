@@ -5,17 +5,21 @@ import { requireUser } from "@/lib/next/session";
 import { RoleBadge } from "./_components/badges";
 import { formatUtc } from "./_lib/format";
 import { ui } from "./_components/styles";
+import { FlashMessages } from "./_components/messages";
+import { readPageFlash } from "./_lib/flash-cookie";
 
 export default async function HomePage() {
   const session = await requireUser("/");
   const staff = mayUse(session, "staff", accessPolicyOf(getConfig()));
   const expiresAt = Math.min(session.expiresAt, session.absoluteExpiresAt);
+  const flash = await readPageFlash("/");
   return (
     <div className="space-y-6">
       <div>
         <p className="text-sm font-medium text-slate-600">Signed in</p>
         <h1 className={`${ui.pageTitle} mt-1`}>Welcome, {session.user.name}</h1>
       </div>
+      <FlashMessages flash={flash} />
 
       <section aria-labelledby="who-heading" className={ui.card}>
         <div className={ui.cardHeader}>

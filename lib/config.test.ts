@@ -50,6 +50,18 @@ describe("loadConfig", () => {
     expect(config.database.pgliteDir).toBe(path.join(".data", "pglite"));
   });
 
+  it("asks write consent and lets admins alone write by default; takes both from the environment", () => {
+    const defaults = loadConfig({ NODE_ENV: "test", SESSION_SECRET: SECRET, IMPERSONATION_CONSENT: "", IMPERSONATION_WRITE_ROLES: "" });
+    expect(defaults.impersonation).toMatchObject({ consent: "write", writeRoles: ["admin"] });
+    const set = loadConfig({ NODE_ENV: "test", SESSION_SECRET: SECRET, IMPERSONATION_CONSENT: "always", IMPERSONATION_WRITE_ROLES: "admin, support" });
+    expect(set.impersonation).toMatchObject({ consent: "always", writeRoles: ["admin", "support"] });
+  });
+
+  it("refuses an unknown consent policy and a write role that is not staff, naming the variable", () => {
+    expect(() => loadConfig({ NODE_ENV: "test", SESSION_SECRET: SECRET, IMPERSONATION_CONSENT: "sometimes" })).toThrow(/IMPERSONATION_CONSENT/);
+    expect(() => loadConfig({ NODE_ENV: "test", SESSION_SECRET: SECRET, IMPERSONATION_WRITE_ROLES: "admin,user" })).toThrow(/IMPERSONATION_WRITE_ROLES/);
+  });
+
   it("rejects a malformed number with the variable's name", () => {
     expect(() => loadConfig({ NODE_ENV: "test", SESSION_SECRET: SECRET, SESSION_CACHE_TTL: "five" })).toThrow(/SESSION_CACHE_TTL/);
   });

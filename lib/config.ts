@@ -7,6 +7,8 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { DEFAULT_REASON_MIN_LENGTH } from "./impersonation/limits";
+import { CONSENT_POLICIES, DEFAULT_WRITE_ROLES, type ConsentPolicy } from "./impersonation/policy";
+import type { UserRole } from "./db/schema";
 
 /** Empty strings count as unset, so `FOO=` in an env file means "use the default". */
 const optionalString = z
@@ -85,6 +87,18 @@ const envSchema = z.object({
   // The shortest reason a Sign In As accepts (the longest is MAX_REASON_LENGTH, 500): "help" says nothing.
   IMPERSONATION_REASON_MIN: int(DEFAULT_REASON_MIN_LENGTH, 1).pipe(z.number().max(500, "expected at most 500 (the longest reason accepted)")),
   IMPERSONATION_DISCLOSE: optionalString.pipe(z.enum(["name", "role"]).optional()).transform((v) => v ?? "name"),
+  IMPERSONATION_CONSENT: optionalString.pipe(z.enum(CONSENT_POLICIES).optional()).transform((v): ConsentPolicy => v ?? "write"),
+  // Staff roles that may start an impersonation that can make changes: "admin" or "admin,support".
+  IMPERSONATION_WRITE_ROLES: optionalString.transform((v, ctx): UserRole[] => {
+    if (v === undefined) return [...DEFAULT_WRITE_ROLES];
+    const roles = v.split(",").map((r) => r.trim()).filter(Boolean);
+    const wrong = roles.filter((r) => r !== "admin" && r !== "support");
+    if (roles.length === 0 || wrong.length > 0) {
+      ctx.addIssue({ code: "custom", message: `expected staff roles separated by commas (admin, support), got "${v}"` });
+      return z.NEVER;
+    }
+    return [...new Set(roles)] as UserRole[];
+  }),
   // Tell the user when their account is impersonated: every time, only for write-mode impersonations, or never.
   IMPERSONATION_NOTIFY: optionalString.pipe(z.enum(["always", "write", "off"]).optional()).transform((v) => v ?? "always"),
 
@@ -181,7 +195,14 @@ export interface AppConfig {
     l1: { enabled: boolean; ttlMs: number; max: number };
     pruneIntervalS: number;
   };
-  impersonation: { ttlS: number; reauthWindowS: number; disclose: "name" | "role"; reasonMinLength: number };
+  impersonation: {
+    ttlS: number;
+    reauthWindowS: number;
+    disclose: "name" | "role";
+    reasonMinLength: number;
+    consent: ConsentPolicy;
+    writeRoles: UserRole[];
+  };
   login: { maxPerIpPerMinute: number; maxPerAccountPer15Min: number };
   /** Lifetime of an invitation link, seconds. */
   inviteTtlS: number;
@@ -410,6 +431,8 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
       reauthWindowS: e.IMPERSONATION_REAUTH_WINDOW,
       disclose: e.IMPERSONATION_DISCLOSE,
       reasonMinLength: e.IMPERSONATION_REASON_MIN,
+      consent: e.IMPERSONATION_CONSENT,
+      writeRoles: e.IMPERSONATION_WRITE_ROLES,
     },
     login: { maxPerIpPerMinute: e.LOGIN_MAX_PER_IP_PER_MINUTE, maxPerAccountPer15Min: e.LOGIN_MAX_PER_ACCOUNT_PER_15MIN },
     notify: { impersonation: e.IMPERSONATION_NOTIFY },

@@ -178,6 +178,8 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
       ttlS: config.impersonation.ttlS,
       reauthWindowS: config.impersonation.reauthWindowS,
       reasonMinLength: config.impersonation.reasonMinLength,
+      consent: config.impersonation.consent,
+      writeRoles: config.impersonation.writeRoles,
       throttle,
       mfa,
     },

@@ -74,9 +74,11 @@ for (const b of backends) {
         reason: "ticket says the export hangs",
         ticket: "SUP-42",
         ttlS: 600,
+        mode: "write",
+        grant: null,
         metadata: {},
         audit: { action: "impersonation.start", actorId: admin.id, subjectId: target.id },
-      });
+      }).then((begun) => begun!);
       const imp = (await rt.sessions.validateUncached(started.sessionId))!;
       const [link] = await rt.db.select().from(sessions).where(sql`${sessions.id} = ${started.sessionId}`);
       expect(imp).toMatchObject({
@@ -89,6 +91,8 @@ for (const b of backends) {
           startedAt: link!.createdAt.getTime(),
           expiresAt: started.expiresAt,
           parentSessionId: link!.parentSessionId,
+          mode: "write",
+          grantId: null,
         },
         absoluteExpiresAt: started.expiresAt,
       });

@@ -52,3 +52,18 @@ export function InvitationBadge({ state }: { state: "pending" | "expired" | unde
     </span>
   );
 }
+
+/** Support access the user granted (read or write, until when), or a request waiting for their answer. */
+export function GrantBadge({ status }: { status: { scope: "read" | "write" | null; expiresAt: Date | null; pending: boolean } | undefined }) {
+  if (!status) return null;
+  return (
+    <>
+      {status.scope ? (
+        <span className={`${pill} ml-2 bg-emerald-50 text-emerald-900 ring-emerald-300`} title={status.expiresAt ? `Until ${status.expiresAt.toISOString()}` : undefined}>
+          {status.scope === "write" ? "Consent: can make changes" : "Consent: read-only"}
+        </span>
+      ) : null}
+      {status.pending ? <span className={`${pill} ml-2 bg-slate-100 text-slate-800 ring-slate-300`}>Access requested</span> : null}
+    </>
+  );
+}

@@ -3,6 +3,9 @@ import type { SessionContext } from "@/lib/session/types";
 import { Countdown } from "./countdown";
 import { SubmitButton } from "./submit-button";
 
+/** The mode in words: what the impersonator can and cannot do here. */
+export const MODE_LABELS = { read: "read-only", write: "can make changes" } as const;
+
 /**
  * On every page while impersonating: both identities, the time left, and the way out. Amber on black is
  * hard to miss and keeps a contrast ratio well above 7:1; sticky so it never scrolls away.
@@ -27,7 +30,10 @@ export function ImpersonationBanner({ session, now }: { session: SessionContext;
           </svg>
           <span className="min-w-0 [overflow-wrap:anywhere]">
             You are signed in as <strong className="font-bold text-amber-200">{session.user.name}</strong> — impersonated by{" "}
-            <strong className="font-bold text-amber-200">{session.impersonator.name}</strong> — <Countdown remainingMs={remainingMs} /> left
+            <strong className="font-bold text-amber-200">{session.impersonator.name}</strong> — <Countdown remainingMs={remainingMs} /> left —{" "}
+            <span data-testid="impersonation-mode" data-mode={session.impersonation.mode} className="rounded bg-amber-300 px-1.5 py-0.5 font-semibold text-slate-950">
+              {MODE_LABELS[session.impersonation.mode]}
+            </span>
           </span>
         </p>
         <form action={stopImpersonationAction}>

@@ -16,6 +16,7 @@ import { AccessHistory } from "./access-history";
 import { ChangePasswordForm } from "./change-password-form";
 import { revokeOtherSessionsAction, revokeSessionAction } from "./actions";
 import { MfaSection } from "./mfa-section";
+import { GrantsSection } from "./grants-section";
 import { NotificationsSection } from "./notifications-section";
 
 export const metadata: Metadata = { title: "Account" };
@@ -112,6 +113,8 @@ export default async function AccountPage() {
         </section>
 
         <MfaSection runtime={runtime} session={session} locked={locked} />
+
+        <GrantsSection runtime={runtime} session={session} locked={locked} />
 
         <NotificationsSection notices={notices} />
 

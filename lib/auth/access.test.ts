@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { USER_ROLES, type UserRole } from "../db/schema";
-import { ACCESS_AREAS, accessRefusal, mayUse, type AccessArea, type AccessPolicy, type AccessSubject } from "./access";
+import { ACCESS_AREAS, accessRefusal, isReadMethod, mayUse, READ_ONLY_EXITS, readOnlyRefusal, type AccessArea, type AccessPolicy, type AccessSubject } from "./access";
 import type { StaffMfaPolicy } from "./mfa/policy";
 
 const IMPERSONATION = { reason: "ticket", parentSessionId: "parent" };
@@ -83,4 +83,43 @@ describe("accessRefusal: every combination against the written rules", () => {
       }
     }
   }
+});
+
+describe("readOnlyRefusal: deny by default inside a read-only impersonation", () => {
+  const readOnly = { impersonation: { mode: "read" as const } };
+  const write = { impersonation: { mode: "write" as const } };
+  const own = { impersonation: null };
+
+  it("refuses a change from a read-only impersonation with IMPERSONATION_READ_ONLY", () => {
+    expect(readOnlyRefusal(readOnly, { change: true })).toBe("IMPERSONATION_READ_ONLY");
+  });
+  it("lets a read-only impersonation read (the twin)", () => {
+    expect(readOnlyRefusal(readOnly, { change: false })).toBeNull();
+  });
+  it("lets a read-only impersonation leave through each declared exit", () => {
+    for (const exit of READ_ONLY_EXITS) expect(readOnlyRefusal(readOnly, { change: true, exit })).toBeNull();
+  });
+  it("treats an impersonation without a mode (an older cached context) as read-only", () => {
+    expect(readOnlyRefusal({ impersonation: {} }, { change: true })).toBe("IMPERSONATION_READ_ONLY");
+  });
+  it("lets a write impersonation and a user's own session change state", () => {
+    expect(readOnlyRefusal(write, { change: true })).toBeNull();
+    expect(readOnlyRefusal(own, { change: true })).toBeNull();
+  });
+
+  for (const subject of [readOnly, write, own]) {
+    for (const change of [false, true]) {
+      for (const exit of [null, ...READ_ONLY_EXITS]) {
+        const name = subject.impersonation ? subject.impersonation.mode : "own";
+        const want = name === "read" && change && !exit ? "IMPERSONATION_READ_ONLY" : null;
+        it(`${name} / ${change ? "change" : "read"} / exit ${exit ?? "none"} -> ${want ?? "allowed"}`, () => {
+          expect(readOnlyRefusal(subject, { change, exit })).toBe(want);
+        });
+      }
+    }
+  }
+
+  it("counts only GET and HEAD as reads", () => {
+    expect(["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE", "PROPFIND"].filter(isReadMethod)).toEqual(["GET", "HEAD"]);
+  });
 });

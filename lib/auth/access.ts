@@ -7,7 +7,7 @@
  * from the session's standing to the role. A new rule (a capability an impersonation must hold, a second
  * factor staff must have enrolled) is one more entry in the lists it applies to, tested here.
  */
-import type { UserRole } from "../db/schema";
+import type { ImpersonationMode, UserRole } from "../db/schema";
 import type { ErrorCode } from "../errors";
 import { mayImpersonateAnyone } from "../impersonation/policy";
 import type { StaffMfaPolicy } from "./mfa/policy";
@@ -79,4 +79,33 @@ export function accessRefusal(subject: AccessSubject, area: AccessArea, policy?:
 /** For UI chrome (showing the console link): the same rule, as a yes or no. */
 export function mayUse(subject: AccessSubject, area: AccessArea, policy: AccessPolicy): boolean {
   return accessRefusal(subject, area, policy) === null;
+}
+
+/**
+ * The only state-changing requests a read-only impersonation may make: leaving it. Each is named where it is
+ * declared (the route's `apiHandler` option, the action's guard call), and test/architecture.test.ts pins the
+ * list of declarations to exactly these.
+ */
+export const READ_ONLY_EXITS = ["stop-impersonation", "sign-out"] as const;
+export type ReadOnlyExit = (typeof READ_ONLY_EXITS)[number];
+
+/** The methods that only read (a page load, a GET of the API); every other method changes state. */
+export function isReadMethod(method: string): boolean {
+  return method === "GET" || method === "HEAD";
+}
+
+/** What the read-only rule reads of a session: whether it impersonates, and in which mode. */
+export interface ModeSubject {
+  impersonation: { mode?: ImpersonationMode } | null;
+}
+
+/**
+ * Deny by default: a read-only impersonation may read anything it could read anyway, and change nothing
+ * except by leaving (an exit). A mode missing from an older cached context counts as read-only.
+ * `change` is a request that changes state (a server action, or a method other than GET/HEAD).
+ */
+export function readOnlyRefusal(subject: ModeSubject, request: { change: boolean; exit?: ReadOnlyExit | null }): "IMPERSONATION_READ_ONLY" | null {
+  if (!subject.impersonation || subject.impersonation.mode === "write") return null;
+  if (!request.change || request.exit) return null;
+  return "IMPERSONATION_READ_ONLY";
 }

@@ -1,6 +1,6 @@
 import { recordAuditEvent } from "../audit/audit";
 import type { Runtime } from "../runtime";
-import { trueUserOf, type SessionMetadata } from "../session/types";
+import { impersonationAuditMetadata, trueUserOf, type SessionMetadata } from "../session/types";
 
 /**
  * Deletes the session row, its cache entries and, while impersonating, the admin's own session too
@@ -18,6 +18,7 @@ export async function logout(runtime: Pick<Runtime, "sessions" | "db">, token: s
     action: "auth.logout",
     actorId: trueUserOf(session).id,
     subjectId: session.user.id,
+    metadata: session.impersonation ? impersonationAuditMetadata(session) : null,
     ip: metadata.ip,
     userAgent: metadata.userAgent,
   });

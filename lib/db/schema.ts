@@ -23,6 +23,10 @@ const tz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" 
 
 export const USER_ROLES = ["user", "support", "admin"] as const;
 export type UserRole = (typeof USER_ROLES)[number];
+/** What an impersonation may do: `read` refuses every state-changing request; `write` acts as the user. */
+export const IMPERSONATION_MODES = ["read", "write"] as const;
+export type ImpersonationMode = (typeof IMPERSONATION_MODES)[number];
+
 export const USER_STATUSES = ["active", "banned"] as const;
 export type UserStatus = (typeof USER_STATUSES)[number];
 
@@ -81,6 +85,10 @@ export const sessions = pgTable(
     }),
     impersonationReason: text("impersonation_reason"),
     impersonationTicket: text("impersonation_ticket"),
+    /** `read` or `write` on an impersonation row (null on a user's own sign-in); fixed for the row's life. */
+    impersonationMode: text("impersonation_mode").$type<ImpersonationMode>(),
+    /** The user's grant this impersonation relies on (consent); revoking the grant ends it. */
+    accessGrantId: uuid("access_grant_id").references((): AnyPgColumn => accessGrants.id, { onDelete: "cascade" }),
     createdAt: tz("created_at").notNull().defaultNow(),
     lastSeenAt: tz("last_seen_at").notNull().defaultNow(),
     lastAuthenticatedAt: tz("last_authenticated_at").notNull().defaultNow(),
@@ -105,6 +113,8 @@ export const sessions = pgTable(
     index("sessions_parent_session_id_idx").on(t.parentSessionId),
     index("sessions_expires_at_idx").on(t.expiresAt),
     index("sessions_absolute_expires_at_idx").on(t.absoluteExpiresAt),
+    index("sessions_access_grant_id_idx").on(t.accessGrantId),
+    check("sessions_impersonation_mode_valid", sql`${t.impersonationMode} is null or ${t.impersonationMode} in ('read', 'write')`),
   ],
 );
 export type SessionRow = typeof sessions.$inferSelect;
@@ -320,3 +330,34 @@ export const mailOutbox = pgTable(
   (t) => [index("mail_outbox_due_idx").on(t.nextAttemptAt).where(sql`${t.sentAt} is null and ${t.failedAt} is null`), index("mail_outbox_created_idx").on(t.createdAt)],
 );
 export type MailOutboxRow = typeof mailOutbox.$inferSelect;
+
+/**
+ * A user's consent to support access, or a staff member's request for it. A request is a row with
+ * `requested_by` set and no `granted_at` until the user approves it (then it is a grant like any other) or
+ * declines it. A grant is live while granted, not revoked and before `expires_at`.
+ */
+export const accessGrants = pgTable(
+  "access_grants",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** `write` covers `read`. */
+    scope: text("scope").$type<ImpersonationMode>().notNull(),
+    /** The staff member who asked for access; null when the user granted it unprompted. */
+    requestedBy: uuid("requested_by").references(() => users.id, { onDelete: "set null" }),
+    requestReason: text("request_reason"),
+    createdAt: tz("created_at").notNull().defaultNow(),
+    grantedAt: tz("granted_at"),
+    expiresAt: tz("expires_at"),
+    declinedAt: tz("declined_at"),
+    revokedAt: tz("revoked_at"),
+  },
+  (t) => [
+    index("access_grants_user_idx").on(t.userId, t.createdAt),
+    check("access_grants_scope_valid", sql`${t.scope} in ('read', 'write')`),
+    check("access_grants_granted_has_expiry", sql`(${t.grantedAt} is null) = (${t.expiresAt} is null)`),
+  ],
+);
+export type AccessGrantRow = typeof accessGrants.$inferSelect;

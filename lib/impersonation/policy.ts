@@ -3,7 +3,7 @@
  * Admins may impersonate users and support staff; support staff may impersonate users.
  * Nobody impersonates an admin, themselves, a banned user, or while already impersonating (no chains).
  */
-import type { UserRole, UserStatus } from "../db/schema";
+import type { ImpersonationMode, UserRole, UserStatus } from "../db/schema";
 import type { ErrorCode } from "../errors";
 
 export interface PolicyActor {
@@ -49,3 +49,36 @@ export function canImpersonate(actor: PolicyActor, target: PolicyTarget): Impers
   return { allowed: true };
 }
 
+
+/**
+ * IMPERSONATION_CONSENT: which impersonations need the user's grant. `write` (the default): only those that
+ * can make changes; `always`: every one; `off`: none.
+ */
+export const CONSENT_POLICIES = ["write", "always", "off"] as const;
+export type ConsentPolicy = (typeof CONSENT_POLICIES)[number];
+
+/** IMPERSONATION_WRITE_ROLES when unset: writing as someone else is an administrator's capability. */
+export const DEFAULT_WRITE_ROLES: readonly UserRole[] = ["admin"];
+
+export type WriteDecision = { allowed: true } | { allowed: false; code: "WRITE_NOT_ALLOWED" };
+
+/**
+ * Who may start an impersonation that can make changes: an active actor whose role may impersonate at all
+ * and is one of `writeRoles`. Asked in addition to canImpersonate, never instead of it.
+ */
+export function canImpersonateWithWrite(actor: Pick<PolicyActor, "role" | "status">, writeRoles: readonly UserRole[]): WriteDecision {
+  const capable = actor.status === "active" && mayImpersonateAnyone(actor.role) && writeRoles.includes(actor.role);
+  return capable ? { allowed: true } : { allowed: false, code: "WRITE_NOT_ALLOWED" };
+}
+
+/** The scope of grant an impersonation in `mode` needs under `policy`, or null when it needs none. */
+export function consentNeeded(policy: ConsentPolicy, mode: ImpersonationMode): ImpersonationMode | null {
+  if (policy === "off") return null;
+  if (policy === "always") return mode;
+  return mode === "write" ? "write" : null;
+}
+
+/** A grant of `scope` allows an impersonation in `mode`: write covers read, read covers only read. */
+export function grantCovers(scope: ImpersonationMode, mode: ImpersonationMode): boolean {
+  return scope === "write" || mode === "read";
+}

@@ -13,10 +13,12 @@ import type { Db } from "../db/types";
 import { fail, ok, type ErrorCode, type Result } from "../errors";
 import type { ImpersonationSessions } from "../session/impersonation-sessions";
 import type { SessionManager } from "../session/manager";
-import { trueUserOf, type SessionContext, type SessionMetadata } from "../session/types";
+import { impersonationAuditMetadata, trueUserOf, type SessionContext, type SessionMetadata } from "../session/types";
+import type { ImpersonationMode, UserRole } from "../db/schema";
+import { confirmGrantLive, isMode, liveGrantCovering } from "./grants";
 import { findUserById, getPasswordHash, isUuid, type PublicUser } from "../users/users";
 import { checkReasonAndTicket, cleanText, MAX_REASON_LENGTH } from "./limits";
-import { canImpersonate, mayImpersonateAnyone } from "./policy";
+import { canImpersonate, canImpersonateWithWrite, consentNeeded, mayImpersonateAnyone, type ConsentPolicy } from "./policy";
 
 export interface ImpersonationDeps {
   db: Db;
@@ -33,6 +35,10 @@ export interface ImpersonationDeps {
   throttle: LoginThrottle;
   /** Second factors: a staff member who has one steps up with it, never with the password alone. */
   mfa: MfaDeps;
+  /** IMPERSONATION_CONSENT: which impersonations need the user's live grant. */
+  consent: ConsentPolicy;
+  /** IMPERSONATION_WRITE_ROLES: the staff roles that may start a `write` impersonation. */
+  writeRoles: readonly UserRole[];
 }
 
 export interface StartInput {
@@ -40,6 +46,8 @@ export interface StartInput {
   targetId: string;
   reason?: unknown;
   ticket?: unknown;
+  /** `read` (the default when absent) or `write`. */
+  mode?: unknown;
   password?: unknown;
   /** A TOTP code, for a step-up by an actor who has a second factor. */
   code?: unknown;
@@ -54,11 +62,12 @@ export interface StartedImpersonation {
   token: string;
   expiresAt: number;
   target: PublicUser;
+  mode: ImpersonationMode;
 }
 
 async function deny<T>(
   deps: ImpersonationDeps,
-  input: { context: SessionContext; subjectId: string | null; metadata: SessionMetadata; reason?: string | null },
+  input: { context: SessionContext; subjectId: string | null; metadata: SessionMetadata; reason?: string | null; mode?: ImpersonationMode },
   code: ErrorCode,
   extra?: { message?: string; details?: Record<string, unknown> },
 ): Promise<Result<T>> {
@@ -67,7 +76,7 @@ async function deny<T>(
     actorId: trueUserOf(input.context).id,
     subjectId: input.subjectId,
     reason: input.reason ?? null,
-    metadata: { code, ...(extra?.details ?? {}) },
+    metadata: { code, ...(input.mode ? { mode: input.mode } : {}), ...impersonationAuditMetadata(input.context), ...(extra?.details ?? {}) },
     ip: input.metadata.ip,
     userAgent: input.metadata.userAgent,
   });
@@ -87,7 +96,7 @@ export async function recordImpersonationDenial(
     action: "impersonation.denied",
     actorId: trueUserOf(context).id,
     subjectId: isUuid(subjectId) ? subjectId : null,
-    metadata: { code },
+    metadata: { code, ...impersonationAuditMetadata(context) },
     ip: metadata.ip,
     userAgent: metadata.userAgent,
   });
@@ -161,7 +170,14 @@ export async function startImpersonation(deps: ImpersonationDeps, input: StartIn
   const actor = trueUserOf(context);
   const reason = cleanText(input.reason);
   // The audit row keeps what fits of a refused, over-long reason; the start itself never accepts a cut one.
-  const base = { context, metadata, reason: reason ? [...reason].slice(0, MAX_REASON_LENGTH).join("") : null, subjectId: isUuid(input.targetId) ? input.targetId : null };
+  const mode: ImpersonationMode | null = input.mode === undefined || input.mode === null || input.mode === "" ? "read" : isMode(input.mode) ? input.mode : null;
+  const base = {
+    context,
+    metadata,
+    reason: reason ? [...reason].slice(0, MAX_REASON_LENGTH).join("") : null,
+    subjectId: isUuid(input.targetId) ? input.targetId : null,
+    mode: mode ?? undefined,
+  };
 
   if (!isUuid(input.targetId)) return deny(deps, base, "INVALID_ID", { details: { requestedId: String(input.targetId).slice(0, 64) } });
   if (context.impersonation) return deny(deps, base, "ALREADY_IMPERSONATING");
@@ -183,6 +199,15 @@ export async function startImpersonation(deps: ImpersonationDeps, input: StartIn
     });
   }
   if (textRefusal || !reason) return deny(deps, base, textRefusal ?? "REASON_REQUIRED");
+  if (!mode) return deny(deps, base, "INVALID_INPUT", { message: "The mode is `read` or `write`." });
+  if (mode === "write") {
+    const write = canImpersonateWithWrite(actor, deps.writeRoles);
+    if (!write.allowed) return deny(deps, base, write.code);
+  }
+  // Consent before the step-up: a password typed for an impersonation that cannot happen would be wasted.
+  const needed = consentNeeded(deps.consent, mode);
+  const grant = needed ? await liveGrantCovering(deps.db, target.id, needed, deps.sessions.clock()) : null;
+  if (needed && !grant) return deny(deps, base, "CONSENT_REQUIRED", { details: { consent: deps.consent, needs: needed } });
 
   const stepUp = await freshStepUp(deps, input, base);
   if (!stepUp.ok) return stepUp;
@@ -193,7 +218,7 @@ export async function startImpersonation(deps: ImpersonationDeps, input: StartIn
     actorId: actor.id,
     subjectId: target.id,
     reason,
-    metadata: { ticket, ttlS: deps.ttlS },
+    metadata: { ticket, ttlS: deps.ttlS, mode, grantId: grant?.id ?? null },
     ip: metadata.ip,
     userAgent: metadata.userAgent,
   };
@@ -203,10 +228,14 @@ export async function startImpersonation(deps: ImpersonationDeps, input: StartIn
     reason,
     ticket,
     ttlS: deps.ttlS,
+    mode,
+    grant: grant ? { id: grant.id, expiresAt: grant.expiresAt!.getTime(), confirm: (tx, now) => confirmGrantLive(tx, grant.id, now) } : null,
     metadata,
     audit,
   });
-  return ok({ token: started.token, expiresAt: started.expiresAt, target });
+  // The grant was revoked (or ran out) between the check and the start.
+  if (!started) return deny(deps, base, "CONSENT_REQUIRED", { details: { consent: deps.consent, needs: needed } });
+  return ok({ token: started.token, expiresAt: started.expiresAt, target, mode });
 }
 
 export async function stopImpersonation(

@@ -1,5 +1,5 @@
 import "server-only";
-import { accessPolicyOf, accessRefusal, type AccessArea } from "../auth/access";
+import { accessPolicyOf, accessRefusal, isReadMethod, readOnlyRefusal, type AccessArea, type ReadOnlyExit } from "../auth/access";
 import { getConfig } from "../config";
 import { AppError } from "../errors";
 import { isCrossSiteRequest } from "../http/same-origin";
@@ -16,9 +16,32 @@ export function assertSameOrigin(request: Request): void {
  * The session from the request cookie (cached validator), or null. Read from the request itself: `cookies()`
  * builds Next's whole mutable cookie store, the largest cost a route handler paid beyond the validation.
  */
-export async function sessionOf(ctx: ApiContext): Promise<SessionContext | null> {
+export function sessionOf(ctx: ApiContext): Promise<SessionContext | null> {
+  // Once per request: the read-only guard (api-handler.ts) and the handler ask the same question.
+  let session = validated.get(ctx);
+  if (!session) {
+    session = validate(ctx);
+    validated.set(ctx, session);
+  }
+  return session;
+}
+const validated = new WeakMap<ApiContext, Promise<SessionContext | null>>();
+
+async function validate(ctx: ApiContext): Promise<SessionContext | null> {
   const token = await ctx.runtime.sealer.unseal(ctx.request.cookies.get(ctx.runtime.config.session.cookieName)?.value);
   return token ? ctx.runtime.sessions.validateSessionWithCache(token) : null;
+}
+
+/**
+ * The read-only rule (lib/auth/access.ts) for a route: a method other than GET/HEAD from a read-only
+ * impersonation is refused unless the route declared itself one of the exits. apiHandler runs it before
+ * every handler, so no route can forget it.
+ */
+export async function refuseReadOnlyChange(ctx: ApiContext, exit: ReadOnlyExit | undefined): Promise<void> {
+  if (isReadMethod(ctx.request.method)) return;
+  const session = await sessionOf(ctx);
+  const refusal = session ? readOnlyRefusal(session, { change: true, exit }) : null;
+  if (refusal) throw new AppError(refusal);
 }
 
 /** The session (or 401), admitted to `area` by the access rule (or its 403 code). */

@@ -7,6 +7,8 @@ import { AppError, errorResponse, type ErrorCode, type Result } from "../errors"
 import { createLogger } from "../observability/logger";
 import { getMetrics } from "../observability/metrics";
 import { getRuntime, type Runtime } from "../runtime";
+import type { ReadOnlyExit } from "../auth/access";
+import { refuseReadOnlyChange } from "./api-guards";
 
 // Built on first use: reading the config at import time would break `next build` (no secrets there).
 let apiLogger: ReturnType<typeof createLogger> | undefined;
@@ -26,13 +28,23 @@ export interface ApiContext {
 
 type Handler = (ctx: ApiContext) => Promise<Response>;
 
+export interface ApiHandlerOptions {
+  /** Declares this handler a way out of a read-only impersonation (stop, sign out): the only exceptions. */
+  readOnlyExit?: ReadOnlyExit;
+}
+
 /**
  * Wraps a route handler: request id, no-store caching, metrics, and errors as JSON
  * (`{ error: { code, message } }`) — expected failures with their status, Postgres outages as 503,
- * anything else as a 500 without a stack trace.
+ * anything else as a 500 without a stack trace. Deny by default: every method but GET/HEAD passes the
+ * read-only impersonation guard first (IMPERSONATION_READ_ONLY), unless the route is a declared exit.
  */
-export function apiHandler(route: string, handler: Handler) {
-  return instrument(route, async (request, requestId, params) => handler({ request, runtime: await getRuntime(), requestId, params }));
+export function apiHandler(route: string, handler: Handler, options: ApiHandlerOptions = {}) {
+  return instrument(route, async (request, requestId, params) => {
+    const ctx = { request, runtime: await getRuntime(), requestId, params };
+    await refuseReadOnlyChange(ctx, options.readOnlyExit);
+    return handler(ctx);
+  });
 }
 
 /**
@@ -98,7 +110,10 @@ export function resultResponse<T>(result: Result<T>, present: (value: T) => unkn
   return Response.json(present(result.value));
 }
 
-/** Answers every method a route does not implement with a JSON 405 and an Allow header. */
+/**
+ * Answers every method a route does not implement with a JSON 405 and an Allow header. It reads and changes
+ * nothing, so it needs neither the runtime nor the read-only guard.
+ */
 export function methodNotAllowed(route: string, allowed: string[]) {
-  return apiHandler(route, async () => jsonError("METHOD_NOT_ALLOWED", { headers: { Allow: allowed.join(", ") } }));
+  return instrument(route, async () => jsonError("METHOD_NOT_ALLOWED", { headers: { Allow: allowed.join(", ") } }));
 }

@@ -65,6 +65,7 @@ export async function deleteSessionsWhere(tx: Db, where: SQL, ending: SessionEnd
       parentSessionId: sessions.parentSessionId,
       reason: sessions.impersonationReason,
       ticket: sessions.impersonationTicket,
+      mode: sessions.impersonationMode,
       createdAt: sessions.createdAt,
       absoluteExpiresAt: sessions.absoluteExpiresAt,
     });
@@ -102,6 +103,8 @@ export async function deleteSessionsWhere(tx: Db, where: SQL, ending: SessionEnd
         accessId: accessIdOf(row.id),
         cause,
         impersonatorId: row.impersonatorId,
+        // Both identities and the mode on every row about an impersonation (a missing mode was read-only).
+        mode: row.mode ?? "read",
         endedBy: ending.by,
         ticket: row.ticket,
         startedAt: row.createdAt.toISOString(),

@@ -4,6 +4,7 @@
  * token from before the stop are dead afterwards. Policy and audit decisions live in lib/impersonation.
  */
 import { recordAuditEvent, type AuditEventInput } from "../audit/audit";
+import type { ImpersonationMode } from "../db/schema";
 import type { Db } from "../db/types";
 import { accessIdOf, hasEndEvent, type SessionEnding } from "./endings";
 import type { SessionManager } from "./manager";
@@ -31,17 +32,25 @@ export function createImpersonationSessions({ db, store, cache, sessions }: Impe
       reason: string;
       ticket: string | null;
       ttlS: number;
+      mode: ImpersonationMode;
+      /**
+       * The grant the start relies on: its window caps the impersonation, and `confirm` re-checks it inside the
+       * start's transaction (locking it), so a revocation cannot slip between the check and the insert.
+       */
+      grant: { id: string; expiresAt: number; confirm: (tx: Db, now: number) => Promise<boolean> } | null;
       metadata: SessionMetadata;
       audit: AuditEventInput;
-    }): Promise<{ token: string; sessionId: string; expiresAt: number }> {
+    }): Promise<{ token: string; sessionId: string; expiresAt: number } | null> {
       const now = sessions.clock();
       const token = generateSessionToken();
       const sessionId = hashSessionToken(token);
       // The parent's new id is the hash of a token nobody holds: it is reachable only through the link.
       const parentId = hashSessionToken(generateSessionToken());
       // Never outlive the admin's own session.
-      const expiresAt = Math.min(now + input.ttlS * 1000, input.parent.absoluteExpiresAt);
-      await db.transaction(async (tx) => {
+      // Never outlive the grant it relies on either.
+      const expiresAt = Math.min(now + input.ttlS * 1000, input.parent.absoluteExpiresAt, input.grant?.expiresAt ?? Infinity);
+      const begun = await db.transaction(async (tx) => {
+        if (input.grant && !(await input.grant.confirm(tx as unknown as Db, now))) return false;
         const rotated = await store.rotateId(input.parent.sessionId, parentId, tx as unknown as Db);
         if (!rotated) throw new ImpersonationSessionError("parent session vanished");
         await store.insert(
@@ -52,6 +61,8 @@ export function createImpersonationSessions({ db, store, cache, sessions }: Impe
             parentSessionId: parentId,
             reason: input.reason,
             ticket: input.ticket,
+            mode: input.mode,
+            accessGrantId: input.grant?.id ?? null,
             now,
             expiresAt,
             absoluteExpiresAt: expiresAt,
@@ -65,7 +76,9 @@ export function createImpersonationSessions({ db, store, cache, sessions }: Impe
         );
         // The start and the end events of one access share its accessId, so /account can pair them.
         await recordAuditEvent(tx, { ...input.audit, metadata: { ...input.audit.metadata, accessId: accessIdOf(sessionId), startedAt: new Date(now).toISOString(), expiresAt: new Date(expiresAt).toISOString() } });
+        return true;
       });
+      if (!begun) return null;
       await cache.invalidate([input.parent.sessionId]);
       return { token, sessionId, expiresAt };
     },
@@ -97,6 +110,14 @@ export function createImpersonationSessions({ db, store, cache, sessions }: Impe
       const outcome = await sessions.endImpersonation(sessionId, ending);
       if (outcome !== "raced") return "ended_now";
       return (await hasEndEvent(db, accessIdOf(sessionId))) ? "already_ended" : "missing";
+    },
+
+    /** Ends every live impersonation relying on a (just revoked) grant, each with `ending`; how many ended. */
+    async endRelyingOnGrant(grantId: string, ending: SessionEnding): Promise<number> {
+      const ids = await store.impersonationsRelyingOn(grantId, sessions.clock());
+      let ended = 0;
+      for (const id of ids) if ((await this.forceEnd(id, ending)) === "ended_now") ended++;
+      return ended;
     },
   };
 }

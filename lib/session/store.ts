@@ -7,7 +7,7 @@
  */
 import { and, eq, gt, inArray, isNotNull, isNull, lt, ne, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import { sessions, users, type ReturnNotice, type UserRole, type UserStatus } from "../db/schema";
+import { sessions, users, type ImpersonationMode, type ReturnNotice, type UserRole, type UserStatus } from "../db/schema";
 import type { Database, Db } from "../db/types";
 import { deleteSessionsWhere, type DeletedSessions, type SessionEnding } from "./endings";
 import type { SessionContext, SessionMetadata } from "./types";
@@ -47,6 +47,8 @@ function loadContextSql(db: Db): string {
       aal: sessions.aal,
       mfaVerifiedAt: sessions.mfaVerifiedAt,
       returnNotice: sessions.returnNotice,
+      mode: sessions.impersonationMode,
+      grantId: sessions.accessGrantId,
       userEmail: users.email,
       userName: users.name,
       userRole: users.role,
@@ -73,12 +75,12 @@ type Text = string | null;
 function toContext(row: unknown[]): SessionContext {
   const [
     id, userId, impersonatorId, parentSessionId, reason, ticket,
-    createdAt, lastSeenAt, lastAuthenticatedAt, expiresAt, absoluteExpiresAt, aal, mfaVerifiedAt, returnNotice,
+    createdAt, lastSeenAt, lastAuthenticatedAt, expiresAt, absoluteExpiresAt, aal, mfaVerifiedAt, returnNotice, mode, grantId,
     userEmail, userName, userRole, userStatus,
     impEmail, impName, impRole, impStatus,
   ] = row as [
     string, string, Text, Text, Text, Text,
-    unknown, unknown, unknown, unknown, unknown, number, unknown, unknown,
+    unknown, unknown, unknown, unknown, unknown, number, unknown, unknown, Text, Text,
     string, string, UserRole, UserStatus,
     Text, Text, UserRole | null, UserStatus | null,
   ];
@@ -93,7 +95,16 @@ function toContext(row: unknown[]): SessionContext {
         ? { id: impersonatorId, email: impEmail, name: impName!, role: impRole!, status: impStatus! }
         : null,
     impersonation: impersonating
-      ? { reason: reason ?? "", ticket, startedAt: createdAtMs, expiresAt: absoluteExpiresAtMs, parentSessionId }
+      ? {
+          reason: reason ?? "",
+          ticket,
+          startedAt: createdAtMs,
+          expiresAt: absoluteExpiresAtMs,
+          parentSessionId,
+          // Anything but an explicit `write` (rows from before modes existed) is read-only: least privilege.
+          mode: mode === "write" ? "write" : "read",
+          grantId,
+        }
       : null,
     createdAt: createdAtMs,
     lastSeenAt: toMs(lastSeenAt),
@@ -125,6 +136,8 @@ export interface NewSession {
   parentSessionId?: string;
   reason?: string;
   ticket?: string | null;
+  mode?: ImpersonationMode;
+  accessGrantId?: string | null;
   metadata?: SessionMetadata;
 }
 
@@ -158,6 +171,8 @@ export function createSessionStore(database: Pick<Database, "db" | "queryArrays"
         parentSessionId: s.parentSessionId ?? null,
         impersonationReason: s.reason ?? null,
         impersonationTicket: s.ticket ?? null,
+        impersonationMode: s.impersonatorId ? (s.mode ?? "read") : null,
+        accessGrantId: s.accessGrantId ?? null,
         createdAt: new Date(s.now),
         lastSeenAt: new Date(s.now),
         lastAuthenticatedAt: new Date(s.lastAuthenticatedAt ?? s.now),
@@ -264,6 +279,7 @@ export function createSessionStore(database: Pick<Database, "db" | "queryArrays"
           id: sessions.id,
           reason: sessions.impersonationReason,
           ticket: sessions.impersonationTicket,
+          mode: sessions.impersonationMode,
           startedAt: sessions.createdAt,
           expiresAt: sessions.absoluteExpiresAt,
           ip: sessions.ip,
@@ -279,6 +295,15 @@ export function createSessionStore(database: Pick<Database, "db" | "queryArrays"
         .innerJoin(impersonators, eq(impersonators.id, sessions.impersonatorId))
         .where(liveImpersonation(now))
         .orderBy(sql`${sessions.createdAt} desc`);
+    },
+
+    /** Live impersonations that rely on a grant (to end them when it is revoked). */
+    async impersonationsRelyingOn(grantId: string, now: number): Promise<string[]> {
+      const rows = await db
+        .select({ id: sessions.id })
+        .from(sessions)
+        .where(and(eq(sessions.accessGrantId, grantId), liveImpersonation(now)));
+      return rows.map((r) => r.id);
     },
 
     async findSession(id: string) {

@@ -1,4 +1,4 @@
-import type { ReturnNotice, UserRole, UserStatus } from "../db/schema";
+import type { ImpersonationMode, ReturnNotice, UserRole, UserStatus } from "../db/schema";
 
 export type { ReturnNotice } from "../db/schema";
 
@@ -19,6 +19,10 @@ export interface ImpersonationState {
   /** Epoch ms; hard limit, never extended. */
   expiresAt: number;
   parentSessionId: string;
+  /** `read` refuses every state-changing request (lib/auth/access.ts); fixed for the impersonation's life. */
+  mode: ImpersonationMode;
+  /** The user's grant this impersonation relies on, or null when consent was not needed. */
+  grantId: string | null;
 }
 
 /**
@@ -47,6 +51,16 @@ export interface SessionContext {
 /** The true user behind a request (the impersonator when impersonating). */
 export function trueUserOf(context: SessionContext): SessionUser {
   return context.impersonator ?? context.user;
+}
+
+/**
+ * What every audit row written for this session carries beyond actor and subject: during an impersonation,
+ * its mode and both identities (the actor is the impersonator, `actingAs` the user), so no row written while
+ * impersonating can pass for the user's own doing. Empty on a user's own session.
+ */
+export function impersonationAuditMetadata(context: SessionContext): Record<string, unknown> {
+  if (!context.impersonation || !context.impersonator) return {};
+  return { mode: context.impersonation.mode, impersonatorId: context.impersonator.id, actingAs: context.user.id };
 }
 
 /** A context may be served (from any tier) only while every one of its limits is in the future. */

@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EVIL_ORIGIN, type HttpClient } from "./support/client";
-import { expectRefusal, makePerson, signIn, startImpersonating, stopImpersonating, type Person } from "./support/impersonation";
+import { expectRefusal, grantConsent, makePerson, REASON, signIn, startImpersonating, stopImpersonating, type Person } from "./support/impersonation";
 import { startTestServer, type TestServer } from "./support/server";
 import { probePostgres, probeRedis } from "../support/services";
 
@@ -78,7 +78,9 @@ describe.skipIf(!available)("impersonation refusals over HTTP (PostgreSQL + Redi
 
   it("refuses a nested start while impersonating with 409 ALREADY_IMPERSONATING", async () => {
     const { target, caller, ctx } = await setup("admin");
-    expect((await startImpersonating(caller, target.id)).status).toBe(200);
+    // A write impersonation, so the start reaches the service (a read-only one is refused before it, unaudited).
+    await grantConsent(t, target, "write");
+    expect((await startImpersonating(caller, target.id, { reason: REASON, mode: "write" })).status).toBe(200);
     const second = await makePerson(t, "user");
     await expectRefusal(ctx, () => startImpersonating(caller, second.id), { status: 409, code: "ALREADY_IMPERSONATING" });
     // After stopping, the same start is allowed.

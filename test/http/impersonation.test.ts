@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type HttpClient } from "./support/client";
-import { liveImpersonationIds, makePerson, readAudit, REASON, signIn, startImpersonating, stopImpersonating, TICKET } from "./support/impersonation";
+import { grantConsent, liveImpersonationIds, makePerson, readAudit, REASON, signIn, startImpersonating, stopImpersonating, TICKET } from "./support/impersonation";
 import { startTestServer, type TestServer } from "./support/server";
 import { probePostgres, probeRedis } from "../support/services";
 import { TEST_PASSWORD } from "../support/fixtures";
@@ -91,7 +91,9 @@ describe.skipIf(!available)("impersonation over HTTP (PostgreSQL + Redis)", () =
     const { target, browser } = await adminAndTarget();
     // The target's own browser, which nothing done during the impersonation may touch.
     const targetBrowser = await signIn(t, target, "target-browser");
-    await startImpersonating(browser, target.id);
+    // Even an impersonation that can make changes (past the read-only guard) has none of these powers.
+    await grantConsent(t, target, "write");
+    expect((await startImpersonating(browser, target.id, { reason: REASON, ticket: TICKET, mode: "write" })).status).toBe(200);
 
     const sensitive = [
       () => browser.post("/api/auth/password", { currentPassword: TEST_PASSWORD, newPassword: "taken-over-password-1" }),

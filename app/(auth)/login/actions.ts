@@ -6,6 +6,7 @@ import { login } from "@/lib/auth/login";
 import { readSessionToken, writeChallengeCookie, writeSessionCookie } from "@/lib/next/cookies";
 import { requestMetadata } from "@/lib/next/request-meta";
 import { getRuntime } from "@/lib/runtime";
+import { guardSessionlessAction } from "../../_lib/action-session";
 import { formDataOf } from "../../_lib/form-data";
 import { safeNextPath } from "../../_lib/safe-redirect";
 
@@ -28,6 +29,7 @@ function waitText(seconds: number): string {
 
 /** Thin: parse, call lib/auth/login, map the result. A fresh session (and cookie) on every success. */
 export async function loginAction(_previous: LoginState, formData: FormData): Promise<LoginState> {
+  await guardSessionlessAction("/");
   const input = Form.parse(Object.fromEntries(formDataOf(formData)));
   if (!input.email.trim() || !input.password) {
     return { email: input.email, error: { code: "INVALID_INPUT", message: "Enter your email and password." } };

@@ -7,6 +7,7 @@ import { setPasswordWithLink } from "@/lib/account/set-password";
 import { writeSessionCookie } from "@/lib/next/cookies";
 import { requestMetadata } from "@/lib/next/request-meta";
 import { getRuntime } from "@/lib/runtime";
+import { guardSessionlessAction } from "../../_lib/action-session";
 import { formDataOf } from "../../_lib/form-data";
 
 export interface SetPasswordState {
@@ -21,6 +22,7 @@ const Form = z.object({
 
 /** Thin: parse, call lib/account/set-password, map the result. Success signs the owner in on a fresh session. */
 export async function setPasswordAction(_previous: SetPasswordState, formData: FormData): Promise<SetPasswordState> {
+  await guardSessionlessAction("/");
   const input = Form.parse(Object.fromEntries(formDataOf(formData)));
   if (input.password !== input.confirm) return { error: { code: "INVALID_INPUT", message: "The two passwords differ." } };
   const runtime = await getRuntime();

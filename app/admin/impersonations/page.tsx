@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { MODE_LABELS } from "../../_components/impersonation-banner";
 import Link from "next/link";
 import { getRuntime } from "@/lib/runtime";
 import { Countdown } from "../../_components/countdown";
@@ -36,7 +37,7 @@ export default async function ImpersonationsPage() {
             <caption className="sr-only">Live impersonations, newest first</caption>
             <thead className="bg-slate-50">
               <tr>
-                {["Staff member", "Signed in as", "Reason", "Ticket", "Started", "Time left"].map((h) => (
+                {["Staff member", "Signed in as", "Mode", "Reason", "Ticket", "Started", "Time left"].map((h) => (
                   <th key={h} scope="col" className={ui.th}>
                     {h}
                   </th>
@@ -49,7 +50,7 @@ export default async function ImpersonationsPage() {
             <tbody className="divide-y divide-slate-200 bg-white">
               {live.length === 0 ? (
                 <tr>
-                  <td colSpan={7} className="px-4 py-10 text-center text-sm text-slate-600">
+                  <td colSpan={8} className="px-4 py-10 text-center text-sm text-slate-600">
                     Nobody is impersonating anyone right now.
                   </td>
                 </tr>
@@ -68,6 +69,7 @@ export default async function ImpersonationsPage() {
                     </Link>
                     <span className="block text-xs text-slate-600">{row.targetEmail}</span>
                   </td>
+                  <td className={`${ui.td} whitespace-nowrap`}>{MODE_LABELS[row.mode === "write" ? "write" : "read"]}</td>
                   <td className={`${ui.td} min-w-48 max-w-xs [overflow-wrap:anywhere]`}>{row.reason ?? "—"}</td>
                   <td className={`${ui.td} min-w-24 max-w-48 [overflow-wrap:anywhere]`}>{row.ticket ?? "—"}</td>
                   <td className={`${ui.td} whitespace-nowrap`}>{formatUtc(row.startedAt)}</td>

@@ -12,6 +12,7 @@ import { rememberReturnPath } from "../../_lib/return-to";
 export interface StartImpersonationState {
   reason: string;
   ticket: string;
+  mode?: string;
   /** Set once the server asked for the password, so the field stays even if the page thought it was not due. */
   needsPassword: boolean;
   error?: { code: string; message: string };
@@ -27,6 +28,7 @@ const Form = z.object({
   targetId: z.string().max(64).catch(""),
   reason: text,
   ticket: text,
+  mode: z.string().max(16).optional().catch(undefined),
   password: z.string().max(1024).optional().catch(undefined),
   code: z.string().max(64).optional().catch(undefined),
   passkey: z.string().max(40_000).optional().catch(undefined),
@@ -46,6 +48,7 @@ export async function startImpersonationAction(previous: StartImpersonationState
     targetId: input.targetId,
     reason: input.reason,
     ticket: input.ticket,
+    mode: input.mode,
     password: input.password,
     code: input.code,
     passkey: await passkeyFieldAnswer(runtime, input.passkey),
@@ -55,6 +58,7 @@ export async function startImpersonationAction(previous: StartImpersonationState
     return {
       reason: input.reason,
       ticket: input.ticket,
+      mode: input.mode,
       needsPassword: previous?.needsPassword === true || result.code === "REAUTH_REQUIRED" || result.code === "RATE_LIMITED",
       error: { code: result.code, message: result.message },
     };

@@ -83,8 +83,11 @@ export function ImpersonateDialog({
   reauthWindowText,
   cancelHref,
   reasonMinLength,
+  write,
 }: {
   target: Target;
+  /** Whether the `write` mode can be chosen, and if not, why (no capability, no consent). */
+  write: { available: boolean; note: string | null };
   ttlText: string;
   /** A step-up is due (the field is shown); `stepUpWith` says which factor answers it. */
   needsPassword: boolean;
@@ -141,6 +144,28 @@ export function ImpersonateDialog({
             errorId={errorId}
             hint="Required. Say what you are helping with; it goes into the audit log."
           />
+          <fieldset>
+            <legend className={ui.label}>Mode</legend>
+            <div className="mt-1 space-y-1.5 text-sm text-slate-800">
+              <label className="flex items-start gap-2">
+                <input type="radio" name="mode" value="read" defaultChecked={state.mode !== "write"} className="mt-1" />
+                <span>
+                  <strong className="font-semibold">Read-only</strong> — see what {target.name} sees; every change is refused.
+                </span>
+              </label>
+              <label className="flex items-start gap-2">
+                <input type="radio" name="mode" value="write" disabled={!write.available} defaultChecked={state.mode === "write" && write.available} className="mt-1" aria-describedby={write.note ? "impersonate-write-note" : undefined} />
+                <span>
+                  <strong className="font-semibold">Can make changes</strong> — act as {target.name}. Needs a fresh step-up.
+                </span>
+              </label>
+              {write.note ? (
+                <p id="impersonate-write-note" className="text-slate-600">
+                  {write.note}
+                </p>
+              ) : null}
+            </div>
+          </fieldset>
           <LengthCountedField
             id="impersonate-ticket"
             name="ticket"

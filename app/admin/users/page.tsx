@@ -16,6 +16,7 @@ import { buttonClass, ui } from "../../_components/styles";
 import { formatDuration } from "../../_lib/format";
 import { firstParam } from "../../_lib/params";
 import { checkStaffPage } from "../_lib/staff-page";
+import { grantStatusOf, writeModeRefusal } from "@/lib/impersonation/grants";
 import { ImpersonateDialog, ImpersonationRefusedDialog, UnknownUserDialog } from "./impersonate-dialog";
 import { PAGE_SIZE, parseUsersView, usersHref } from "./users-query";
 import { UsersTable } from "./users-table";
@@ -56,6 +57,9 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   const decision = target ? canImpersonate({ ...session.user, impersonating: false }, target) : null;
   // Only when the dialog is open: the step-up asks for a code instead of the password when a second factor exists.
   const factor = target ? await strongestFactor(runtime.db, session.user.id) : null;
+  const writeRefusal = target
+    ? await writeModeRefusal({ db: runtime.db, ...runtime.config.impersonation, now }, session.user, target.id)
+    : null;
   const filtered = Boolean(view.q || view.role || view.status || view.invited);
   const invitations = await invitationStates(runtime.db, items.map((u) => u.id), new Date(now));
 
@@ -127,7 +131,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
         </Form>
 
         <section aria-label="Users" className={`${ui.card} overflow-hidden`}>
-          <UsersTable view={view} items={items} invitations={invitations} actor={session.user} now={now} />
+          <UsersTable view={view} items={items} invitations={invitations} actor={session.user} now={now} grants={await grantStatusOf(runtime.db, items.map((u) => u.id), now)} />
           <Pagination page={view.page} pageSize={PAGE_SIZE} total={total} hrefFor={(page) => usersHref(view, { page, impersonate: undefined, from: undefined })} />
         </section>
       </div>
@@ -142,6 +146,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
           stepUpWith={factor ?? "password"}
           cancelHref={cancelHref}
           reasonMinLength={runtime.config.impersonation.reasonMinLength}
+          write={{ available: writeRefusal === null, note: writeRefusal ? ERRORS[writeRefusal].message : null }}
         />
       ) : null}
       {target && decision && !decision.allowed ? (

@@ -3,7 +3,8 @@ import { ERRORS } from "@/lib/errors";
 import { canImpersonate, type ImpersonationDenial } from "@/lib/impersonation/policy";
 import type { SessionUser } from "@/lib/session/types";
 import type { UserListItem, UserSort } from "@/lib/users/users";
-import { InvitationBadge, RoleBadge, SampleBadge, StatusBadge } from "../../_components/badges";
+import type { GrantStatus } from "@/lib/impersonation/grants";
+import { GrantBadge, InvitationBadge, RoleBadge, SampleBadge, StatusBadge } from "../../_components/badges";
 import { buttonClass, ui } from "../../_components/styles";
 import { formatRelative, formatUtc } from "../../_lib/format";
 import { usersHref, type UsersView } from "./users-query";
@@ -53,12 +54,15 @@ export function UsersTable({
   invitations,
   actor,
   now,
+  grants,
 }: {
   view: UsersView;
   items: UserListItem[];
   invitations: ReadonlyMap<string, "pending" | "expired">;
   actor: SessionUser;
   now: number;
+  /** Consent per user id (lib/impersonation/grants.ts grantStatusOf); absent means none. */
+  grants: Map<string, GrantStatus>;
 }) {
   return (
     // relative: the headers' sr-only spans are positioned absolutely and would otherwise widen the page.
@@ -100,6 +104,7 @@ export function UsersTable({
                     {user.name}
                   </Link>
                   {user.sample ? <SampleBadge /> : null}
+                  <GrantBadge status={grants.get(user.id)} />
                 </td>
                 <td className={`${ui.td} whitespace-nowrap text-slate-700`}>{user.email}</td>
                 <td className={ui.td}>

@@ -5,7 +5,7 @@
  */
 import { expect } from "vitest";
 import { sql } from "drizzle-orm";
-import type { UserRole, UserStatus } from "@/lib/db/schema";
+import { accessGrants, type UserRole, type UserStatus } from "@/lib/db/schema";
 import { createUser, TEST_PASSWORD } from "../../support/fixtures";
 import { SESSION_COOKIE, type HttpClient, type HttpResponse, type Json } from "./client";
 import type { TestServer } from "./server";
@@ -35,6 +35,12 @@ export const TICKET = "SUP-1234";
 
 export function startImpersonating(c: HttpClient, targetId: string, body: Record<string, unknown> = { reason: REASON, ticket: TICKET }) {
   return c.post(`/api/admin/impersonate/${targetId}`, body);
+}
+
+/** The user's consent, written straight into the scratch database (the /account form is a server action). */
+export async function grantConsent(t: TestServer, person: Person, scope: "read" | "write", windowMs = 3600_000): Promise<void> {
+  const now = Date.now();
+  await t.db!.db.insert(accessGrants).values({ userId: person.id, scope, grantedAt: new Date(now), expiresAt: new Date(now + windowMs) });
 }
 
 export function stopImpersonating(c: HttpClient) {

@@ -6,6 +6,7 @@ import { CODE_METHODS, completeSignIn } from "@/lib/auth/mfa/service";
 import { clearChallengeCookie, readChallengeToken, writeSessionCookie } from "@/lib/next/cookies";
 import { requestMetadata } from "@/lib/next/request-meta";
 import { getRuntime } from "@/lib/runtime";
+import { guardSessionlessAction } from "../../../_lib/action-session";
 import { formDataOf } from "../../../_lib/form-data";
 import { safeNextPath } from "../../../_lib/safe-redirect";
 
@@ -21,6 +22,7 @@ const Form = z.object({
 
 /** Thin: the second factor of a pending sign-in. Success: a fresh session; an expired challenge: back to the password. */
 export async function verifySecondFactorAction(_previous: VerifyState, formData: FormData): Promise<VerifyState> {
+  await guardSessionlessAction("/");
   const input = Form.parse(Object.fromEntries(formDataOf(formData)));
   if (!input.code.trim()) return { error: { code: "INVALID_INPUT", message: "Enter the code." } };
   const runtime = await getRuntime();

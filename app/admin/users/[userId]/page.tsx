@@ -17,6 +17,7 @@ import { redirectToNotFound } from "../../../_lib/not-found";
 import { formatRelative, formatUtc } from "../../../_lib/format";
 import { checkStaffPage } from "../../_lib/staff-page";
 import { AuditTable } from "../../audit/audit-table";
+import { AccessSection } from "./access-section";
 import { InvitationPanel } from "./invitation-panel";
 import { revokeSessionAction } from "./actions";
 import { ResetMfaSection } from "./reset-mfa-section";
@@ -181,6 +182,7 @@ export default async function UserDetailPage({ params }: Props) {
       </div>
 
       <ResetMfaSection runtime={runtime} session={session} user={user} />
+      <AccessSection runtime={runtime} user={user} />
 
       <section aria-labelledby="subject-history-heading" className={`${ui.card} overflow-hidden`}>
         <div className={ui.cardHeader}>

@@ -14,7 +14,7 @@ export const DELETE = apiHandler(ROUTE, async (ctx) => {
     else await clearSessionCookie(ctx.runtime);
   }
   return resultResponse(result, (v) => ({ stopped: true, signedIn: v.token !== null, redirectTo: "/admin/users" }));
-});
+}, { readOnlyExit: "stop-impersonation" });
 
 export const GET = methodNotAllowed(ROUTE, ["DELETE"]);
 export const POST = GET;

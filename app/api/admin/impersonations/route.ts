@@ -12,6 +12,7 @@ export const GET = apiHandler(ROUTE, async (ctx) => {
       sessionId: r.id,
       reason: r.reason,
       ticket: r.ticket,
+      mode: r.mode === "write" ? "write" : "read",
       startedAt: r.startedAt.toISOString(),
       expiresAt: r.expiresAt.toISOString(),
       secondsLeft: Math.max(0, Math.round((r.expiresAt.getTime() - now) / 1000)),

@@ -10,7 +10,7 @@ export const POST = apiHandler(ROUTE, async (ctx) => {
   await logout(ctx.runtime, await readSessionToken(ctx.runtime), metadataOf(ctx));
   await clearSessionCookie(ctx.runtime);
   return NextResponse.json({ ok: true });
-});
+}, { readOnlyExit: "sign-out" });
 
 export const GET = methodNotAllowed(ROUTE, ["POST"]);
 export const PUT = GET;

@@ -10,6 +10,7 @@ const ROUTE = "/api/admin/impersonate/[userId]";
 const Body = z.object({
   reason: z.unknown().optional(),
   ticket: z.unknown().optional(),
+  mode: z.unknown().optional(),
   password: z.unknown().optional(),
   code: z.unknown().optional(),
   /** A passkey's assertion for the step-up (options from POST /api/auth/mfa/passkeys/assertion, purpose step-up). */
@@ -36,6 +37,7 @@ export const POST = apiHandler(ROUTE, async (ctx) => {
     targetId: ctx.params.userId ?? "",
     reason: body.reason,
     ticket: body.ticket,
+    mode: body.mode,
     password: body.password,
     code: body.code,
     passkey: body.passkey ? passkeyAnswerOf(ctx, body.passkey) : null,
@@ -50,6 +52,7 @@ export const POST = apiHandler(ROUTE, async (ctx) => {
   return resultResponse(result, (v) => ({
     impersonating: { id: v.target.id, name: v.target.name, email: v.target.email, role: v.target.role },
     expiresAt: new Date(v.expiresAt).toISOString(),
+    mode: v.mode,
   }));
 });
 
