@@ -45,7 +45,7 @@ describe("users table URL state", () => {
 
   it("falls back to defaults for values it does not know", () => {
     const view = parseUsersView({ role: "root", status: "deleted", sort: "password_hash", dir: "sideways", page: "-1", impersonate: "not-a-uuid" });
-    expect(view).toEqual({ q: "", role: undefined, status: undefined, sort: "name", dir: "asc", page: 1, impersonate: undefined });
+    expect(view).toEqual({ q: "", role: undefined, status: undefined, invited: false, sort: "name", dir: "asc", page: 1, impersonate: undefined });
   });
 
   it("round-trips a view through its link, leaving defaults out", () => {

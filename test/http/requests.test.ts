@@ -30,7 +30,7 @@ describe("wrong method", () => {
     ["GET", "/api/auth/password", "POST"],
     ["POST", "/api/auth/sessions", "GET, DELETE"],
     ["GET", "/api/admin/impersonate", "DELETE"],
-    ["PATCH", "/api/admin/users", "GET"],
+    ["PATCH", "/api/admin/users", "GET, POST"],
     ["POST", "/api/admin/audit", "GET"],
   ];
   for (const [method, path, allow] of cases) {
