@@ -108,7 +108,7 @@ describe.skipIf(!available)("admin user APIs over HTTP", () => {
       expect(res.body.user.role).toBe("support");
       expect((await browser.whoami()).user.role).toBe("support");
       expect((await browser.get("/api/admin/users")).status).toBe(200);
-      expect((await readAudit(admin, { action: "user.role", subjectId: person.id })).events[0].metadata).toEqual({ from: "user", to: "support" });
+      expect((await readAudit(admin, { action: "user.role", subjectId: person.id })).events[0].metadata).toEqual({ from: "user", to: "support", before: { role: "user" }, after: { role: "support" } });
     });
 
     it("a ban signs the user out at once and refuses their next login; an unban lets them back in", async () => {

@@ -80,6 +80,8 @@ export async function removeOwnPasskey(deps: MfaDeps, session: SessionContext, c
   const refused = await refuseChange(deps, session);
   if (refused) return refused;
   const userId = session.user.id;
+  // Credential ids are base64url: anything else names no passkey, and must not reach Postgres (a NUL is a 500 there).
+  if (!/^[A-Za-z0-9_-]{1,1023}$/.test(credentialId)) return fail("PASSKEY_NOT_FOUND");
   if (!(await removePasskey(deps.db, userId, credentialId))) return fail("PASSKEY_NOT_FOUND");
   await audit(deps, "mfa.passkey_remove", userId, userId, metadata, { credentialId });
   if (await hasSecondFactor(deps.db, userId)) return ok({ token: null });
