@@ -7,7 +7,8 @@
  */
 import { parseArgs } from "node:util";
 import password from "@inquirer/password";
-import { provisionAccount, setupLinkUrl } from "../lib/account/provision";
+import { passwordLinkUrl } from "../lib/account/account-tokens";
+import { provisionAccount } from "../lib/account/provision";
 import { checkPassword } from "../lib/auth/password-policy";
 import { getConfig } from "../lib/config";
 import { openDatabase } from "../lib/db/client";
@@ -70,7 +71,7 @@ await runScript(async () => {
     if (outcome.status === "refused") throw new UsageError(outcome.message);
     if (outcome.setupLink) {
       console.log(`Created ${role} ${email.toLowerCase()} without a password. Set one, once, at:`);
-      console.log(`  ${setupLinkUrl(outcome.setupLink.token, config.appOrigin)}`);
+      console.log(`  ${passwordLinkUrl(outcome.setupLink.token, config.appOrigin)}`);
       console.log(`  (single use, valid until ${outcome.setupLink.expiresAt.toISOString()})`);
     } else {
       console.log(`Created ${role} ${email.toLowerCase()}.`);

@@ -22,6 +22,12 @@ export interface AccountTokenHolder {
 
 type Executor = Pick<Db, "insert" | "delete" | "update" | "select">;
 
+/** The page that consumes a password link (setup or invitation), absolute when the public origin is known. */
+export function passwordLinkUrl(token: string, appOrigin?: string): string {
+  const pathAndQuery = `/set-password?token=${encodeURIComponent(token)}`;
+  return appOrigin ? new URL(pathAndQuery, appOrigin).toString() : pathAndQuery;
+}
+
 /** The links that let their holder set a password: the first admin's setup link and an invitation. */
 export const PASSWORD_LINK_PURPOSES = ["setup", "invite"] as const satisfies readonly AccountTokenPurpose[];
 

@@ -13,8 +13,8 @@ import { accountTokens, USER_ROLES, users, type UserRole } from "../db/schema";
 import type { Db } from "../db/types";
 import { fail, failWith, ok, type Result } from "../errors";
 import type { SessionContext, SessionMetadata } from "../session/types";
-import { findUserById, isUuid, normalizeEmail, type PublicUser } from "../users/users";
-import { issueAccountToken, revokeAccountTokens, type IssuedAccountToken } from "./account-tokens";
+import { findUserById, isEmailAddress, isUuid, normalizeEmail, type PublicUser } from "../users/users";
+import { issueAccountToken, passwordLinkUrl, revokeAccountTokens, type IssuedAccountToken } from "./account-tokens";
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
@@ -46,19 +46,12 @@ export interface InviteInput {
 
 export type InvitationState = "pending" | "expired" | null;
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const NAME_MAX = 200;
-
-/** The path of the page that consumes an invitation (or setup) link, absolute when the public origin is known. */
-export function passwordLinkUrl(token: string, appOrigin?: string): string {
-  const pathAndQuery = `/set-password?token=${encodeURIComponent(token)}`;
-  return appOrigin ? new URL(pathAndQuery, appOrigin).toString() : pathAndQuery;
-}
 
 function validInput(input: InviteInput): Result<InviteInput> {
   const email = normalizeEmail(String(input.email ?? ""));
   const name = String(input.name ?? "").trim();
-  if (!EMAIL.test(email) || email.length > 320) return failWith("INVALID_INPUT", "Enter a valid email address.", { field: "email" });
+  if (!isEmailAddress(email)) return failWith("INVALID_INPUT", "Enter a valid email address.", { field: "email" });
   if (name.length === 0 || name.length > NAME_MAX) return failWith("INVALID_INPUT", `Enter a name (at most ${NAME_MAX} characters).`, { field: "name" });
   if (!USER_ROLES.includes(input.role)) return failWith("INVALID_INPUT", "Choose a role.", { field: "role" });
   return ok({ email, name, role: input.role });

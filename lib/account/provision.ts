@@ -9,6 +9,7 @@ import { hashPassword } from "../auth/password";
 import { checkPassword } from "../auth/password-policy";
 import { users, type UserRole } from "../db/schema";
 import type { Db } from "../db/types";
+import { isEmailAddress } from "../users/users";
 import { issueAccountToken, type IssuedAccountToken } from "./account-tokens";
 
 export interface ProvisionInput {
@@ -40,7 +41,7 @@ export class ProvisioningError extends Error {
 
 export async function provisionAccount(db: Db, input: ProvisionInput, options: ProvisionOptions): Promise<ProvisionOutcome> {
   const email = input.email.trim().toLowerCase();
-  if (!/^[^\s@]+@[^\s@]+$/.test(email) || email.length > 320) {
+  if (!isEmailAddress(email)) {
     return { status: "refused", variable: "email", message: `"${input.email}" is not an email address.` };
   }
   if (input.password !== undefined) {
@@ -68,10 +69,4 @@ export async function provisionAccount(db: Db, input: ProvisionInput, options: P
       existing.passwordHash === null ? await issueAccountToken(tx, { userId: existing.id, purpose: "setup", ttlS: options.setupTtlS, now: options.now }) : undefined;
     return { status: "exists" as const, userId: existing.id, ...(setupLink ? { setupLink } : {}) };
   });
-}
-
-/** The path of the page that consumes a setup link, absolute when the public origin is known. */
-export function setupLinkUrl(token: string, appOrigin?: string): string {
-  const pathAndQuery = `/set-password?token=${encodeURIComponent(token)}`;
-  return appOrigin ? new URL(pathAndQuery, appOrigin).toString() : pathAndQuery;
 }

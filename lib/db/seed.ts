@@ -11,7 +11,8 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { sql } from "drizzle-orm";
-import { provisionAccount, setupLinkUrl, type ProvisionOutcome } from "../account/provision";
+import { passwordLinkUrl } from "../account/account-tokens";
+import { provisionAccount, type ProvisionOutcome } from "../account/provision";
 import { hashPassword } from "../auth/password";
 import { users, type NewUserRow, type UserRole, type UserStatus } from "./schema";
 import type { Db } from "./types";
@@ -100,7 +101,7 @@ export async function seedDatabase(db: Db, options: SeedOptions): Promise<SeedRe
   }
   result.adminCreated = outcome.status === "created";
   if (outcome.setupLink) {
-    const url = setupLinkUrl(outcome.setupLink.token, options.appOrigin);
+    const url = passwordLinkUrl(outcome.setupLink.token, options.appOrigin);
     result.setupLink = { url, expiresAt: outcome.setupLink.expiresAt };
     announce(log, [
       `Admin ${options.adminEmail} has no password yet. Set one, once, at:`,

@@ -1,5 +1,5 @@
 import "server-only";
-import { accessPolicyOf, accessRefusal, isReadMethod, readOnlyRefusal, type AccessArea, type ReadOnlyExit } from "../auth/access";
+import { accessPolicyOf, accessRefusal, readOnlyRefusal, type AccessArea, type ReadOnlyExit } from "../auth/access";
 import { getConfig } from "../config";
 import { AppError } from "../errors";
 import { isCrossSiteRequest } from "../http/same-origin";
@@ -33,12 +33,11 @@ async function validate(ctx: ApiContext): Promise<SessionContext | null> {
 }
 
 /**
- * The read-only rule (lib/auth/access.ts) for a route: a method other than GET/HEAD from a read-only
- * impersonation is refused unless the route declared itself one of the exits. apiHandler runs it before
- * every handler, so no route can forget it.
+ * The read-only rule (lib/auth/access.ts) for a request that may change something: from a read-only
+ * impersonation it is refused unless the route declared itself one of the exits. apiHandler runs it before
+ * every handler of a method other than GET/HEAD, so no route can forget it.
  */
 export async function refuseReadOnlyChange(ctx: ApiContext, exit: ReadOnlyExit | undefined): Promise<void> {
-  if (isReadMethod(ctx.request.method)) return;
   const session = await sessionOf(ctx);
   const refusal = session ? readOnlyRefusal(session, { change: true, exit }) : null;
   if (refusal) throw new AppError(refusal);

@@ -7,7 +7,7 @@ import { AppError, errorResponse, type ErrorCode, type Result } from "../errors"
 import { createLogger } from "../observability/logger";
 import { getMetrics } from "../observability/metrics";
 import { getRuntime, type Runtime } from "../runtime";
-import type { ReadOnlyExit } from "../auth/access";
+import { isReadMethod, type ReadOnlyExit } from "../auth/access";
 import { refuseReadOnlyChange } from "./api-guards";
 
 // Built on first use: reading the config at import time would break `next build` (no secrets there).
@@ -42,7 +42,8 @@ export interface ApiHandlerOptions {
 export function apiHandler(route: string, handler: Handler, options: ApiHandlerOptions = {}) {
   return instrument(route, async (request, requestId, params) => {
     const ctx = { request, runtime: await getRuntime(), requestId, params };
-    await refuseReadOnlyChange(ctx, options.readOnlyExit);
+    // A read cannot change anything: GET/HEAD (the hot path) skip the guard without even an await.
+    if (!isReadMethod(request.method)) await refuseReadOnlyChange(ctx, options.readOnlyExit);
     return handler(ctx);
   });
 }
