@@ -5,7 +5,7 @@
  * finds every access on /account as a closed entry with its duration and how it ended.
  */
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { ADMIN_EMAIL, ADMIN_NAME, ADMIN_PASSWORD, SAMPLE_PASSWORD } from "./support/constants";
+import { ADMIN_EMAIL, ADMIN_NAME, ADMIN_PASSWORD, SAMPLE_PASSWORD, SAMPLE_USERS } from "./support/constants";
 import { banner, confirmWithReason, openSignInAs, searchUsers, signIn, siteHeader, snap, startImpersonation, stopImpersonation, uniqueReason, userIdOf } from "./support/flows";
 
 /** A second administrator of the fixtures (lib/db/seed.ts: sample index 3 is an admin). */
@@ -13,7 +13,7 @@ const SECOND_ADMIN = { email: "edsger.lovelace.3@example.com", name: "Edsger Lov
 // Sample users no other spec touches (lib/db/seed.ts: index i is FIRST[i % 20] LAST[i / 20]).
 const katherine = { email: "katherine.lovelace.14@example.com", name: "Katherine Lovelace" };
 const dennis = { email: "dennis.lovelace.15@example.com", name: "Dennis Lovelace" };
-const sophie = { email: "sophie.lovelace.16@example.com", name: "Sophie Lovelace" };
+const sophie = SAMPLE_USERS.sophie;
 
 async function impersonate(page: Page, target: { email: string }, label: string): Promise<void> {
   await page.goto("/admin/users");

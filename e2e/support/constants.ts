@@ -32,6 +32,7 @@ export const SAMPLE_USERS = {
   hedy: { email: "hedy.lovelace.12@example.com", name: "Hedy Lovelace" },
   john: { email: "john.lovelace.13@example.com", name: "John Lovelace" },
   sophie: { email: "sophie.lovelace.16@example.com", name: "Sophie Lovelace" },
+  joan: { email: "joan.lovelace.18@example.com", name: "Joan Lovelace" },
 } as const;
 
 export type SampleUser = (typeof SAMPLE_USERS)[keyof typeof SAMPLE_USERS];
