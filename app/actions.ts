@@ -59,7 +59,7 @@ async function backToReferrer(fallback: string): Promise<string> {
 /** Dismiss my notices (the account's owner only: an impersonator is refused, see lib/notify/own-notices). */
 export async function dismissNoticesAction(formData: FormData): Promise<void> {
   const { runtime, session } = await requireActionSession("/account");
-  const result = await dismissNotices(runtime.db, session, formDataOf(formData).getAll("id"));
+  const result = await dismissNotices(runtime.database.db, session, formDataOf(formData).getAll("id"));
   if (!result.ok) redirect(await flashRedirectPath("/account", { error: result.code }));
   redirect(await backToReferrer("/account"), RedirectType.replace);
 }

@@ -36,7 +36,7 @@ const CONCURRENT_ITERATIONS = scaled(20_000, BLOCK);
 const CONCURRENCY = 32;
 
 async function createSessions(runtime: Runtime, count: number, concurrency: number): Promise<string[]> {
-  const users = await insertUsers(runtime.db, Math.max(50, Math.round(count / 5)));
+  const users = await insertUsers(runtime.database.db, Math.max(50, Math.round(count / 5)));
   return mapLimit(Array.from({ length: count }, (_, i) => i), concurrency, async (i) => {
     return (await runtime.sessions.createSession(users[i % users.length]!.id, { ip: "127.0.0.1", userAgent: "bench" })).token;
   });
@@ -113,7 +113,7 @@ async function main(): Promise<void> {
   const pgSequence = sequence.subarray(0, POSTGRES_ITERATIONS);
   // A settled table, as in production: fresh rows would pay for hint bits on their first read, and only
   // in whichever loop happens to read them first.
-  await pgRuntime.db.execute(sql`vacuum analyze`);
+  await pgRuntime.database.db.execute(sql`vacuum analyze`);
   const payload = JSON.stringify(await pgRuntime.sessions.validateSessionWithCache(tokens[0]));
   const floorKey = (id: string) => `bench-redis:s:{${id}}`;
   const floors = await openFloors({ redisUrl: redis.url, redisKey: floorKey, databaseUrl, ids, sequence, payload });
@@ -162,7 +162,7 @@ async function main(): Promise<void> {
   console.log(`PGlite (in-memory): ${PGLITE_SESSIONS} sessions, ${PGLITE_ITERATIONS} validations…`);
   const pgliteRuntime = await benchRuntime({ database: await openMigratedDatabase(null) });
   const pgliteTokens = await createSessions(pgliteRuntime, PGLITE_SESSIONS, 1);
-  await pgliteRuntime.db.execute(sql`vacuum analyze`);
+  await pgliteRuntime.database.db.execute(sql`vacuum analyze`);
   const pgliteWarm = zipfSequence(PGLITE_SESSIONS, Math.min(WARMUP, PGLITE_SESSIONS), ZIPF_S, 3);
   modes.push(await runMode("pglite", pgliteRuntime, pgliteTokens, pgliteWarm, zipfSequence(PGLITE_SESSIONS, PGLITE_ITERATIONS, ZIPF_S, 4)));
 

@@ -13,7 +13,7 @@ import { SessionCache } from "./cache/session-cache";
 import { systemClock, type Clock } from "./clock";
 import { getConfig, type AppConfig } from "./config";
 import { openDatabase } from "./db/client";
-import type { Database, Db } from "./db/types";
+import type { Database } from "./db/types";
 import type { ImpersonationDeps } from "./impersonation/service";
 import { createLogger, type Logger } from "./observability/logger";
 import { createCookieSealer, type CookieSealer } from "./session/cookie-seal";
@@ -30,8 +30,8 @@ export interface Runtime {
   config: AppConfig;
   logger: Logger;
   clock: Clock;
+  /** The one database handle: `database.db` for queries, plus ping, counters and advisory locks. */
   database: Database;
-  db: Db;
   redis: RedisClient | null;
   cache: SessionCache;
   sessions: SessionManager;
@@ -153,7 +153,6 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
     logger,
     clock,
     database,
-    db,
     redis,
     cache,
     sessions,

@@ -24,7 +24,7 @@ import { createScratchDatabase, postgresAdminUrl, probePostgres } from "./suppor
 const pg = await probePostgres();
 
 async function writeSome(rt: TestRuntime, n: number, actorId: string | null = null, subjectId: string | null = null) {
-  for (let i = 0; i < n; i++) await recordAuditEvent(rt.db, { action: "session.revoke", actorId, subjectId, reason: `reason ${i}`, metadata: { i } });
+  for (let i = 0; i < n; i++) await recordAuditEvent(rt.database.db, { action: "session.revoke", actorId, subjectId, reason: `reason ${i}`, metadata: { i } });
 }
 
 describe("chaining the rows written before the chain existed", () => {
@@ -75,39 +75,39 @@ describe("the audit chain on PGlite", () => {
   afterAll(async () => rt?.dispose());
 
   it("verifies an empty chain and then every row written through recordAuditEvent, in or out of a transaction", async () => {
-    expect(await verifyAuditChain(rt.db)).toMatchObject({ ok: true, rows: 0, head: { seq: 0 } });
-    const ada = await createUser(rt.db, { name: "Ada", email: "ada.chain@example.com", role: "admin" });
-    await recordAuditEvent(rt.db, { action: "user.role", actorId: ada.id, subjectId: ada.id, metadata: { role: "admin", n: 1.5, nested: { b: [1, "x"], a: null } } });
-    await rt.db.transaction(async (tx) => recordAuditEvent(tx, { action: "auth.login", actorId: ada.id, subjectId: ada.id, ip: "127.0.0.1" }));
-    const report = await verifyAuditChain(rt.db, { batchSize: 1 });
+    expect(await verifyAuditChain(rt.database.db)).toMatchObject({ ok: true, rows: 0, head: { seq: 0 } });
+    const ada = await createUser(rt.database.db, { name: "Ada", email: "ada.chain@example.com", role: "admin" });
+    await recordAuditEvent(rt.database.db, { action: "user.role", actorId: ada.id, subjectId: ada.id, metadata: { role: "admin", n: 1.5, nested: { b: [1, "x"], a: null } } });
+    await rt.database.db.transaction(async (tx) => recordAuditEvent(tx, { action: "auth.login", actorId: ada.id, subjectId: ada.id, ip: "127.0.0.1" }));
+    const report = await verifyAuditChain(rt.database.db, { batchSize: 1 });
     expect(report).toMatchObject({ ok: true, rows: 2, head: { seq: 2 } });
   });
 
   it("reports the console's chain status: under way while a walk outlasts the page's wait, then verified with the rows counted", async () => {
-    expect(await auditChainStatus(rt.db, Date.now(), 0)).toEqual({ state: "checking" });
-    const status = await auditChainStatus(rt.db, Date.now(), 60_000);
+    expect(await auditChainStatus(rt.database.db, Date.now(), 0)).toEqual({ state: "checking" });
+    const status = await auditChainStatus(rt.database.db, Date.now(), 60_000);
     expect(status).toMatchObject({ state: "checked", ok: true, rows: 2, head: { seq: 2 } });
     // A row added later is verified from the last verified link.
-    await recordAuditEvent(rt.db, { action: "auth.logout", actorId: null, subjectId: null });
-    expect(await auditChainStatus(rt.db, Date.now(), 60_000)).toMatchObject({ state: "checked", ok: true, rows: 3, head: { seq: 3 } });
+    await recordAuditEvent(rt.database.db, { action: "auth.logout", actorId: null, subjectId: null });
+    expect(await auditChainStatus(rt.database.db, Date.now(), 60_000)).toMatchObject({ state: "checked", ok: true, rows: 3, head: { seq: 3 } });
   });
 
   it("snapshots the actor and subject as they were, so a later rename does not rewrite the row", async () => {
-    const grace = await createUser(rt.db, { name: "Grace Before", email: "grace.before@example.com", role: "support" });
-    await recordAuditEvent(rt.db, { action: "auth.login", actorId: grace.id, subjectId: grace.id });
-    await rt.db.execute(sql`update users set name = 'Grace After', email = 'grace.after@example.com', role = 'admin' where id = ${grace.id}`);
+    const grace = await createUser(rt.database.db, { name: "Grace Before", email: "grace.before@example.com", role: "support" });
+    await recordAuditEvent(rt.database.db, { action: "auth.login", actorId: grace.id, subjectId: grace.id });
+    await rt.database.db.execute(sql`update users set name = 'Grace After', email = 'grace.after@example.com', role = 'admin' where id = ${grace.id}`);
     const rows = rowsOf<Record<string, string>>(
-      await rt.db.execute(sql`select actor_name, actor_email, actor_role, subject_name from audit_events where actor_id = ${grace.id}`),
+      await rt.database.db.execute(sql`select actor_name, actor_email, actor_role, subject_name from audit_events where actor_id = ${grace.id}`),
     );
     expect(rows).toEqual([{ actor_name: "Grace Before", actor_email: "grace.before@example.com", actor_role: "support", subject_name: "Grace Before" }]);
-    expect((await verifyAuditChain(rt.db)).ok).toBe(true);
+    expect((await verifyAuditChain(rt.database.db)).ok).toBe(true);
   });
 
   it("computes in JavaScript exactly the canonical text the database hashed, for awkward values", async () => {
     const awkward = { z: "\u0007\n\t\"\\é😀", a: [1e-7, 12345678901234567890, -0.5, true, false, null], "é": { "": 1, B: 2, a: 3 } };
-    await recordAuditEvent(rt.db, { action: "mfa.failed", actorId: null, subjectId: null, reason: "line\r\nbreak \u2028", metadata: awkward, userAgent: "ua \u007f" });
+    await recordAuditEvent(rt.database.db, { action: "mfa.failed", actorId: null, subjectId: null, reason: "line\r\nbreak \u2028", metadata: awkward, userAgent: "ua \u007f" });
     const [row] = rowsOf<Record<string, unknown>>(
-      await rt.db.execute(sql`select seq, created_at, action, actor_id, actor_email, actor_name, actor_role, subject_id, subject_email, subject_name,
+      await rt.database.db.execute(sql`select seq, created_at, action, actor_id, actor_email, actor_name, actor_role, subject_id, subject_email, subject_name,
         subject_role, reason, metadata::text as metadata_json, ip, user_agent,
         audit_canonical(seq, created_at, action, actor_id, actor_email, actor_name, actor_role, subject_id, subject_email, subject_name,
           subject_role, reason, metadata, ip, user_agent) as canonical
@@ -131,13 +131,13 @@ describe("the audit chain on PGlite", () => {
       userAgent: row!.user_agent as string,
     });
     expect(js).toBe(row!.canonical);
-    expect((await verifyAuditChain(rt.db)).ok).toBe(true);
+    expect((await verifyAuditChain(rt.database.db)).ok).toBe(true);
   });
 });
 
 /** Tampering as a superuser would: the append-only trigger lifted for one transaction, on the test's own scratch database. */
 async function tamperWith(rt: TestRuntime, statements: string) {
-  await rt.db.transaction(async (tx) => {
+  await rt.database.db.transaction(async (tx) => {
     await tx.execute(sql.raw("alter table audit_events disable trigger audit_events_no_update_delete"));
     for (const statement of statements.split(";").filter((s) => s.trim())) await tx.execute(sql.raw(statement));
     await tx.execute(sql.raw("alter table audit_events enable trigger audit_events_no_update_delete"));
@@ -155,42 +155,42 @@ describe.skipIf(!pg.ok)("the audit chain on PostgreSQL", () => {
 
   const tamper = (statements: string) => tamperWith(rt, statements);
   async function idAt(seq: number): Promise<number> {
-    const [row] = rowsOf<{ id: string }>(await rt.db.execute(sql`select id from audit_events where seq = ${seq}`));
+    const [row] = rowsOf<{ id: string }>(await rt.database.db.execute(sql`select id from audit_events where seq = ${seq}`));
     return Number(row!.id);
   }
 
   it("refuses UPDATE and DELETE while the trigger is in place", async () => {
     await writeSome(rt, 1);
     const appendOnly = { cause: expect.objectContaining({ message: "audit_events is append-only" }) };
-    await expect(rt.db.execute(sql`update audit_events set reason = 'x'`)).rejects.toMatchObject(appendOnly);
-    await expect(rt.db.execute(sql`delete from audit_events`)).rejects.toMatchObject(appendOnly);
-    expect((await verifyAuditChain(rt.db)).ok).toBe(true);
+    await expect(rt.database.db.execute(sql`update audit_events set reason = 'x'`)).rejects.toMatchObject(appendOnly);
+    await expect(rt.database.db.execute(sql`delete from audit_events`)).rejects.toMatchObject(appendOnly);
+    expect((await verifyAuditChain(rt.database.db)).ok).toBe(true);
   });
 
   it("names the altered row when one field of a row in the middle is changed", async () => {
     await writeSome(rt, 9);
-    expect((await verifyAuditChain(rt.db)).ok).toBe(true);
+    expect((await verifyAuditChain(rt.database.db)).ok).toBe(true);
     const id = await idAt(5);
     await tamper(`update audit_events set reason = 'nothing to see' where seq = 5`);
-    const report = await verifyAuditChain(rt.db);
+    const report = await verifyAuditChain(rt.database.db);
     expect(report).toMatchObject({ ok: false, rows: 4, break: { problem: "altered", id, seq: 5 } });
     expect(report.break!.message).toContain(`row id ${id}`);
     // The console's status says the same.
-    expect(await auditChainStatus(rt.db, Date.now(), 60_000)).toMatchObject({ state: "checked", ok: false, break: { problem: "altered", id } });
+    expect(await auditChainStatus(rt.database.db, Date.now(), 60_000)).toMatchObject({ state: "checked", ok: false, break: { problem: "altered", id } });
     await tamper(`update audit_events set reason = 'reason 3' where seq = 5`);
-    expect((await verifyAuditChain(rt.db)).ok).toBe(true);
+    expect((await verifyAuditChain(rt.database.db)).ok).toBe(true);
   });
 
   it("names the gap when a row in the middle is deleted", async () => {
     const after = await idAt(7);
     await tamper(`delete from audit_events where seq = 6`);
-    const report = await verifyAuditChain(rt.db);
+    const report = await verifyAuditChain(rt.database.db);
     expect(report).toMatchObject({ ok: false, rows: 5, break: { problem: "removed", id: after, seq: 7 } });
     expect(report.break!.message).toContain("seq 6 is missing");
   });
 
   it("makes `npm run audit:verify` exit 1 naming the first broken row, and exit 0 on an intact chain", async () => {
-    const [{ db: name }] = rowsOf<{ db: string }>(await rt.db.execute(sql`select current_database() as db`)) as [{ db: string }];
+    const [{ db: name }] = rowsOf<{ db: string }>(await rt.database.db.execute(sql`select current_database() as db`)) as [{ db: string }];
     const url = new URL(postgresAdminUrl());
     url.pathname = `/${name}`;
     const run = (databaseUrl: string) =>
@@ -221,8 +221,8 @@ describe.skipIf(!pg.ok)("the audit chain on PostgreSQL", () => {
           select 4, hash, audit_chain_hash(hash, audit_canonical(4, date_trunc('milliseconds', now()), 'user.role', null, null, null, null, null, null, null, null, 'forged', null, null, null)),
             date_trunc('milliseconds', now()), 'user.role', 'forged' from audit_events where seq = 3`,
       );
-      const [forged] = rowsOf<{ id: string }>(await rt2.db.execute(sql`select id from audit_events where reason = 'forged'`));
-      const report = await verifyAuditChain(rt2.db);
+      const [forged] = rowsOf<{ id: string }>(await rt2.database.db.execute(sql`select id from audit_events where reason = 'forged'`));
+      const report = await verifyAuditChain(rt2.database.db);
       expect(report).toMatchObject({ ok: false, break: { problem: "inserted", id: Number(forged!.id), seq: 4 } });
     } finally {
       await rt2.dispose();
@@ -234,7 +234,7 @@ describe.skipIf(!pg.ok)("the audit chain on PostgreSQL", () => {
     try {
       await writeSome(rt3, 3);
       await tamperWith(rt3, "delete from audit_events where seq = 3");
-      expect(await verifyAuditChain(rt3.db)).toMatchObject({ ok: false, rows: 2, break: { problem: "head_mismatch", seq: 3 } });
+      expect(await verifyAuditChain(rt3.database.db)).toMatchObject({ ok: false, rows: 2, break: { problem: "head_mismatch", seq: 3 } });
     } finally {
       await rt3.dispose();
     }

@@ -18,15 +18,15 @@ describe("exporting the audit log", () => {
 
   beforeAll(async () => {
     rt = await createTestRuntime({ backend: "pglite" });
-    eve = await createUser(rt.db, { name: "=Eve()", email: "eve@example.com" });
+    eve = await createUser(rt.database.db, { name: "=Eve()", email: "eve@example.com" });
     // Every event type once, then the hostile reasons: more rows than one batch of the small size below.
-    for (const action of AUDIT_ACTIONS) await recordAuditEvent(rt.db, { action, actorId: null, subjectId: null, reason: `r-${action}` });
-    for (const reason of hostile) await recordAuditEvent(rt.db, { action: "auth.login_failed", actorId: eve.id, subjectId: eve.id, reason, metadata: { email: reason }, userAgent: "-ua" });
+    for (const action of AUDIT_ACTIONS) await recordAuditEvent(rt.database.db, { action, actorId: null, subjectId: null, reason: `r-${action}` });
+    for (const reason of hostile) await recordAuditEvent(rt.database.db, { action: "auth.login_failed", actorId: eve.id, subjectId: eve.id, reason, metadata: { email: reason }, userAgent: "-ua" });
   });
   afterAll(async () => rt?.dispose());
 
   async function exported(format: AuditExportFormat, filters: AuditFilters = {}): Promise<string> {
-    const stream = await openAuditExport(rt.db, filters, format, { batchSize: 4 });
+    const stream = await openAuditExport(rt.database.db, filters, format, { batchSize: 4 });
     // ignoreBOM: keep the byte-order mark in the text, to check that it is there.
     return new TextDecoder("utf-8", { ignoreBOM: true }).decode(await new Response(stream).arrayBuffer());
   }

@@ -32,14 +32,14 @@ describe("invitations", () => {
 
   beforeAll(async () => {
     rt = await createTestRuntime({ backend: pg.ok ? "postgres" : "pglite", redisUrl: redis.ok ? redis.url : undefined });
-    adminId = (await createUser(rt.db, { role: "admin", name: "Grace Admin" })).id;
+    adminId = (await createUser(rt.database.db, { role: "admin", name: "Grace Admin" })).id;
     admin = await freshAdmin();
   });
   afterAll(async () => rt?.dispose());
 
   /** The invitation link of the newest outbox mail to this address, as the invitee would click it. */
   async function linkMailedTo(email: string): Promise<string> {
-    const rows = await rt.db.select().from(mailOutbox).where(and(eq(mailOutbox.recipient, email), eq(mailOutbox.template, "invite")));
+    const rows = await rt.database.db.select().from(mailOutbox).where(and(eq(mailOutbox.recipient, email), eq(mailOutbox.template, "invite")));
     const newest = rows.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
     expect(newest, `an invitation mail to ${email}`).toBeDefined();
     return String(newest!.payload.link);
@@ -53,18 +53,18 @@ describe("invitations", () => {
     const invited = await inviteUser(rt.invitations, { actor: admin, metadata, origin: null }, { email: address.toUpperCase(), name: "Ada Invitee", role: "user" });
     expect(invited.ok).toBe(true);
     if (!invited.ok) return;
-    const [row] = await rt.db.select().from(users).where(eq(users.id, invited.value.user.id));
+    const [row] = await rt.database.db.select().from(users).where(eq(users.id, invited.value.user.id));
     expect(row).toMatchObject({ email: address, name: "Ada Invitee", role: "user", status: "active", passwordHash: null });
     const link = await linkMailedTo(address);
     expect(link).toMatch(/^\/set-password\?token=[A-Za-z0-9_-]{43}$/);
     // Only the link's hash is kept beside the account.
-    const [stored] = await rt.db.select().from(accountTokens).where(eq(accountTokens.userId, invited.value.user.id));
+    const [stored] = await rt.database.db.select().from(accountTokens).where(eq(accountTokens.userId, invited.value.user.id));
     expect(stored!.id).not.toContain(tokenOf(link));
     expect(stored!.purpose).toBe("invite");
     expect(invited.value.expiresAt.getTime() - rt.clock()).toBe(rt.config.inviteTtlS * 1000);
-    const actions = (await rt.db.select().from(auditEvents).where(eq(auditEvents.subjectId, invited.value.user.id))).map((e) => e.action).sort();
+    const actions = (await rt.database.db.select().from(auditEvents).where(eq(auditEvents.subjectId, invited.value.user.id))).map((e) => e.action).sort();
     expect(actions).toEqual(["user.create", "user.invite"]);
-    expect((await invitationStates(rt.db, [invited.value.user.id], new Date(rt.clock()))).get(invited.value.user.id)).toBe("pending");
+    expect((await invitationStates(rt.database.db, [invited.value.user.id], new Date(rt.clock()))).get(invited.value.user.id)).toBe("pending");
   });
 
   it("lets the link set a first password once, signing the invitee in on a fresh session; the second use is refused", async () => {
@@ -78,7 +78,7 @@ describe("invitations", () => {
     const session = await rt.sessions.validateSessionWithCache(set.value.token);
     expect(session?.user.email).toBe(address);
     expect(await setPassword(token, `${NEW_PASSWORD} twice`)).toMatchObject({ ok: false, code: "LINK_INVALID" });
-    expect((await invitationStates(rt.db, [invited.value.user.id], new Date(rt.clock()))).has(invited.value.user.id)).toBe(false);
+    expect((await invitationStates(rt.database.db, [invited.value.user.id], new Date(rt.clock()))).has(invited.value.user.id)).toBe(false);
     // Accepted: nothing left to resend or revoke.
     expect(await resendInvitation(rt.invitations, { actor: admin, metadata, origin: null }, invited.value.user.id)).toMatchObject({ ok: false, code: "INVITATION_NOT_PENDING" });
   });
@@ -90,7 +90,7 @@ describe("invitations", () => {
     const token = tokenOf(await linkMailedTo(address));
     rt.clock.advance(rt.config.inviteTtlS * 1000 + 1);
     expect(await setPassword(token)).toMatchObject({ ok: false, code: "LINK_INVALID" });
-    expect((await invitationStates(rt.db, [invited.value.user.id], new Date(rt.clock()))).get(invited.value.user.id)).toBe("expired");
+    expect((await invitationStates(rt.database.db, [invited.value.user.id], new Date(rt.clock()))).get(invited.value.user.id)).toBe("expired");
   });
 
   it("voids the old link when the invitation is resent, and the new one works", async () => {
@@ -117,13 +117,13 @@ describe("invitations", () => {
   });
 
   it("refuses an email that has an account, leaving that account and the outbox untouched", async () => {
-    const existing = await createUser(rt.db);
-    const mailsBefore = (await rt.db.select().from(mailOutbox)).length;
+    const existing = await createUser(rt.database.db);
+    const mailsBefore = (await rt.database.db.select().from(mailOutbox)).length;
     const refused = await inviteUser(rt.invitations, { actor: await freshAdmin(), metadata, origin: null }, { email: existing.email, name: "Someone Else", role: "admin" });
     expect(refused).toMatchObject({ ok: false, code: "EMAIL_TAKEN" });
-    const [row] = await rt.db.select().from(users).where(eq(users.id, existing.id));
+    const [row] = await rt.database.db.select().from(users).where(eq(users.id, existing.id));
     expect(row).toMatchObject({ name: existing.name, role: existing.role });
-    expect((await rt.db.select().from(mailOutbox)).length).toBe(mailsBefore);
+    expect((await rt.database.db.select().from(mailOutbox)).length).toBe(mailsBefore);
   });
 
   it("refuses malformed input with the field it is about", async () => {
@@ -140,7 +140,7 @@ describe("invitations", () => {
     const address = email();
     const stale = await inviteUser(rt.invitations, { actor: signedIn, metadata, origin: null }, { email: address, name: "Gus Admin", role: "admin" });
     expect(stale).toMatchObject({ ok: false, code: "REAUTH_REQUIRED" });
-    expect(await rt.db.select().from(users).where(eq(users.email, address))).toEqual([]);
+    expect(await rt.database.db.select().from(users).where(eq(users.email, address))).toEqual([]);
     // A plain user needs no step-up.
     expect((await inviteUser(rt.invitations, { actor: signedIn, metadata, origin: null }, { email: email(), name: "Hal User", role: "user" })).ok).toBe(true);
   });

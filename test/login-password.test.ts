@@ -15,13 +15,13 @@ describe("login compares the password as received", () => {
   let runtime: TestRuntime;
   beforeAll(async () => {
     runtime = await createTestRuntime({ backend: "pglite" });
-    await runtime.db.insert(users).values({ email: "max@example.com", name: "Max Length", passwordHash: await hashPassword(longest) });
+    await runtime.database.db.insert(users).values({ email: "max@example.com", name: "Max Length", passwordHash: await hashPassword(longest) });
   });
   afterAll(async () => {
     await runtime.dispose();
   });
   const attempt = (password: string) =>
-    login({ db: runtime.db, sessions: runtime.sessions, throttle, refuseSampleAccounts: true }, { email: "max@example.com", password, metadata });
+    login({ db: runtime.database.db, sessions: runtime.sessions, throttle, refuseSampleAccounts: true }, { email: "max@example.com", password, metadata });
 
   it("accepts a password of the maximum length", async () => {
     expect((await attempt(longest)).ok).toBe(true);

@@ -33,11 +33,11 @@ describe(`passkeys (${backend})`, () => {
     if (!context) throw new Error("no session for the token");
     return context;
   };
-  const actions = async () => (await rt.db.select({ action: auditEvents.action, metadata: auditEvents.metadata }).from(auditEvents)).map((a) => a.action);
+  const actions = async () => (await rt.database.db.select({ action: auditEvents.action, metadata: auditEvents.metadata }).from(auditEvents)).map((a) => a.action);
 
   /** A staff member with one registered passkey; `token` is their fresh aal-2 session. */
   async function withPasskey(role: "admin" | "support" = "admin") {
-    const user = await createUser(rt.db, { role });
+    const user = await createUser(rt.database.db, { role });
     const first = await rt.sessions.createSession(user.id, metadata);
     const device = new SoftAuthenticator(ORIGIN);
     const options = await startPasskeyRegistration(rt.mfa, await sessionOf(first.token), rp());
@@ -48,7 +48,7 @@ describe(`passkeys (${backend})`, () => {
   }
 
   async function signInOptions(userId: string) {
-    const challengeToken = await createLoginChallenge(rt.db, userId, rt.clock());
+    const challengeToken = await createLoginChallenge(rt.database.db, userId, rt.clock());
     const options = await passkeySignInOptions(rt.mfa, challengeToken, rp());
     if (!options.ok) throw new Error(options.code);
     return { challengeToken, options: options.value };
@@ -63,19 +63,19 @@ describe(`passkeys (${backend})`, () => {
 
   it("registers a first passkey: the public key stored, ten recovery codes, other sessions ended, an aal-2 session", async () => {
     const { user, device, firstToken, token, recoveryCodes } = await withPasskey();
-    const [row] = await rt.db.select().from(webauthnCredentials).where(eq(webauthnCredentials.userId, user.id));
+    const [row] = await rt.database.db.select().from(webauthnCredentials).where(eq(webauthnCredentials.userId, user.id));
     expect(row).toMatchObject({ id: device.id, name: "Laptop", counter: 0, transports: ["internal"], lastUsedAt: null });
     expect(row!.publicKey.length).toBeGreaterThan(40);
     expect(recoveryCodes).toHaveLength(10);
     expect(await rt.sessions.validateSessionWithCache(firstToken)).toBeNull();
     expect((await sessionOf(token)).aal).toBe(2);
-    expect(await secondFactorMethods(rt.db, user.id)).toEqual(["passkey", "recovery"]);
-    expect(await strongestFactor(rt.db, user.id)).toBe("passkey");
+    expect(await secondFactorMethods(rt.database.db, user.id)).toEqual(["passkey", "recovery"]);
+    expect(await strongestFactor(rt.database.db, user.id)).toBe("passkey");
     expect(await actions()).toContain("mfa.enrol");
   });
 
   it("refuses a registration from another origin or for another RP ID, and a registration answer sent twice", async () => {
-    const user = await createUser(rt.db);
+    const user = await createUser(rt.database.db);
     const { token } = await rt.sessions.createSession(user.id, metadata);
     const device = new SoftAuthenticator(ORIGIN);
     const register = async (response: ReturnType<SoftAuthenticator["register"]>, as = token) =>
@@ -87,7 +87,7 @@ describe(`passkeys (${backend})`, () => {
     };
     expect(await register(device.register(await options(), { origin: "https://evil.example" }))).toMatchObject({ ok: false, code: "PASSKEY_REJECTED", details: { cause: "invalid" } });
     expect(await register(device.register(await options(), { rpId: "evil.example" }))).toMatchObject({ ok: false, code: "PASSKEY_REJECTED", details: { cause: "invalid" } });
-    expect(await secondFactorMethods(rt.db, user.id)).toEqual([]);
+    expect(await secondFactorMethods(rt.database.db, user.id)).toEqual([]);
     const good = device.register(await options());
     const first = await register(good);
     if (!first.ok || !first.value.token) throw new Error("the first registration failed");
@@ -98,7 +98,7 @@ describe(`passkeys (${backend})`, () => {
   it("lists the passkey among the sign-in methods and completes a sign-in with it into an aal-2 session", async () => {
     const { user, device } = await withPasskey();
     const throttle = createLoginThrottle(null, { maxPerIpPerMinute: 100, maxPerAccountPer15Min: 100 });
-    const pending = await login({ db: rt.db, sessions: rt.sessions, throttle, refuseSampleAccounts: true }, { email: user.email, password: TEST_PASSWORD, metadata });
+    const pending = await login({ db: rt.database.db, sessions: rt.sessions, throttle, refuseSampleAccounts: true }, { email: user.email, password: TEST_PASSWORD, metadata });
     expect(pending).toMatchObject({ ok: true, value: { kind: "mfa", methods: ["passkey", "recovery"] } });
     const { challengeToken, options } = await signInOptions(user.id);
     expect(options.allowCredentials?.map((c) => c.id)).toEqual([device.id]);
@@ -107,7 +107,7 @@ describe(`passkeys (${backend})`, () => {
     expect(done.ok).toBe(true);
     if (!done.ok) return;
     expect((await sessionOf(done.value.token)).aal).toBe(2);
-    const [row] = await rt.db.select().from(webauthnCredentials).where(eq(webauthnCredentials.id, device.id));
+    const [row] = await rt.database.db.select().from(webauthnCredentials).where(eq(webauthnCredentials.id, device.id));
     expect(row).toMatchObject({ counter: 1, lastUsedAt: new Date(rt.clock()) });
   });
 
@@ -125,12 +125,12 @@ describe(`passkeys (${backend})`, () => {
     const first = await signInOptions(user.id);
     const answer = device.authenticate(first.options);
     expect((await attempt(first.challengeToken, answer)).ok).toBe(true);
-    const again = await createLoginChallenge(rt.db, user.id, rt.clock());
+    const again = await createLoginChallenge(rt.database.db, user.id, rt.clock());
     expect(await attempt(again, answer)).toMatchObject({ ok: false, code: "PASSKEY_REJECTED", details: { cause: "challenge" } });
 
     const late = await signInOptions(user.id);
     rt.clock.advance(WEBAUTHN_CHALLENGE_TTL_S * 1000 + 1000);
-    const fresh = await createLoginChallenge(rt.db, user.id, rt.clock());
+    const fresh = await createLoginChallenge(rt.database.db, user.id, rt.clock());
     expect(await attempt(fresh, device.authenticate(late.options))).toMatchObject({ ok: false, code: "PASSKEY_REJECTED", details: { cause: "challenge" } });
   });
 
@@ -161,7 +161,7 @@ describe(`passkeys (${backend})`, () => {
     const refused = await completeSignIn(rt.mfa, { challengeToken: clone.challengeToken, method: "passkey", response: device.authenticate(clone.options), rp: rp() }, metadata);
     expect(refused).toMatchObject({ ok: false, code: "PASSKEY_REJECTED", details: { cause: "counter_regression" } });
     expect(await actions()).toContain("mfa.counter_regression");
-    const [row] = await rt.db.select({ counter: webauthnCredentials.counter }).from(webauthnCredentials).where(eq(webauthnCredentials.id, device.id));
+    const [row] = await rt.database.db.select({ counter: webauthnCredentials.counter }).from(webauthnCredentials).where(eq(webauthnCredentials.id, device.id));
     expect(row!.counter).toBe(6);
   });
 
@@ -209,9 +209,9 @@ describe(`passkeys (${backend})`, () => {
     expect(removed.ok).toBe(true);
     if (!removed.ok) return;
     expect(removed.value.token).toBeTruthy();
-    expect(await secondFactorMethods(rt.db, alice.user.id)).toEqual([]);
-    expect(await remainingRecoveryCodes(rt.db, alice.user.id)).toBe(0);
-    expect(await secondFactorMethods(rt.db, bob.user.id)).toEqual(["passkey", "recovery"]);
+    expect(await secondFactorMethods(rt.database.db, alice.user.id)).toEqual([]);
+    expect(await remainingRecoveryCodes(rt.database.db, alice.user.id)).toBe(0);
+    expect(await secondFactorMethods(rt.database.db, bob.user.id)).toEqual(["passkey", "recovery"]);
     expect(await actions()).toEqual(expect.arrayContaining(["mfa.passkey_remove", "mfa.disable"]));
   });
 
@@ -224,7 +224,7 @@ describe(`passkeys (${backend})`, () => {
     expect(await reset(admin.token, "   ")).toMatchObject({ ok: false, code: "REASON_REQUIRED" });
     rt.clock.advance((rt.config.impersonation.reauthWindowS + 1) * 1000);
     expect(await reset(admin.token, "lost phone")).toMatchObject({ ok: false, code: "STEP_UP_REQUIRED", details: { stepUpWith: "passkey" } });
-    expect(await secondFactorMethods(rt.db, locked.user.id)).toEqual(["passkey", "recovery"]);
+    expect(await secondFactorMethods(rt.database.db, locked.user.id)).toEqual(["passkey", "recovery"]);
 
     const options = await passkeyStepUpOptions(rt.mfa, await sessionOf(admin.token), rp());
     if (!options.ok) throw new Error(options.code);
@@ -236,9 +236,9 @@ describe(`passkeys (${backend})`, () => {
       metadata,
     );
     expect(done).toMatchObject({ ok: true, value: { revoked: 1 } });
-    expect(await secondFactorMethods(rt.db, locked.user.id)).toEqual([]);
+    expect(await secondFactorMethods(rt.database.db, locked.user.id)).toEqual([]);
     expect(await rt.sessions.validateSessionWithCache(locked.token)).toBeNull();
-    const [event] = await rt.db.select().from(auditEvents).where(eq(auditEvents.action, "mfa.reset"));
+    const [event] = await rt.database.db.select().from(auditEvents).where(eq(auditEvents.action, "mfa.reset"));
     expect(event).toMatchObject({ actorId: admin.user.id, subjectId: locked.user.id, reason: "lost phone, identity checked on a call" });
   });
 });

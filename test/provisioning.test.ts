@@ -107,7 +107,7 @@ async function withRuntime(target: Target, fn: (runtime: TestRuntime) => Promise
 async function signIn(runtime: TestRuntime, email: string, password: string) {
   const throttle = createLoginThrottle(null, { maxPerIpPerMinute: 1_000_000, maxPerAccountPer15Min: 1_000_000 });
   return login(
-    { db: runtime.db, sessions: runtime.sessions, throttle, refuseSampleAccounts: true },
+    { db: runtime.database.db, sessions: runtime.sessions, throttle, refuseSampleAccounts: true },
     { email, password, metadata: { ip: "127.0.0.1", userAgent: "provisioning-test" } },
   );
 }
@@ -133,10 +133,10 @@ describe("production setup from the README", () => {
     const token = link![1]!;
 
     await withRuntime(target, async (runtime) => {
-      const rows = await runtime.db.select({ email: users.email, role: users.role, hash: users.passwordHash, sample: users.sample }).from(users);
+      const rows = await runtime.database.db.select({ email: users.email, role: users.role, hash: users.passwordHash, sample: users.sample }).from(users);
       expect(rows).toEqual([{ email: "ops@example.com", role: "admin", hash: null, sample: false }]);
       // Only the token's hash is stored.
-      const tokens = await runtime.db.select({ id: accountTokens.id, usedAt: accountTokens.usedAt }).from(accountTokens);
+      const tokens = await runtime.database.db.select({ id: accountTokens.id, usedAt: accountTokens.usedAt }).from(accountTokens);
       expect(tokens).toEqual([{ id: hashSessionToken(token), usedAt: null }]);
       expect(JSON.stringify(tokens)).not.toContain(token);
 
@@ -156,7 +156,7 @@ describe("production setup from the README", () => {
       const again = await setPasswordWithLink(runtime, { token, purposes: ["setup"], password: `${chosen} again` }, metadata);
       expect(again).toMatchObject({ ok: false, code: "LINK_INVALID" });
       expect((await signIn(runtime, "ops@example.com", chosen)).ok).toBe(true);
-      const audited = await runtime.db.select({ action: auditEvents.action }).from(auditEvents);
+      const audited = await runtime.database.db.select({ action: auditEvents.action }).from(auditEvents);
       expect(audited.map((a) => a.action)).toEqual(expect.arrayContaining(["user.create", "auth.password_set", "auth.login"]));
     });
   });
@@ -186,7 +186,7 @@ describe("production setup from the README", () => {
       expect(seed.output).not.toContain(adminPassword);
       expect(published.has(adminPassword)).toBe(false);
       await withRuntime(fresh, async (runtime) => {
-        const rows = await runtime.db.select({ email: users.email, hash: users.passwordHash }).from(users);
+        const rows = await runtime.database.db.select({ email: users.email, hash: users.passwordHash }).from(users);
         expect(rows.map((r) => r.email)).toEqual(["root@example.com"]);
         // The one stored password is the operator's: Argon2 accepts it, so it accepts no published or printed string.
         expect(await verifyPassword(rows[0]!.hash, adminPassword)).toBe(true);
@@ -207,7 +207,7 @@ describe("production setup from the README", () => {
       expect(seed.output).not.toMatch(/\n\s+at /); // an operator's error, not a stack trace
       expect(run("db-migrate.ts", fresh.env).status).toBe(0);
       await withRuntime(fresh, async (runtime) => {
-        expect(await runtime.db.select({ id: users.id }).from(users)).toEqual([]);
+        expect(await runtime.database.db.select({ id: users.id }).from(users)).toEqual([]);
       });
     });
   });
@@ -218,7 +218,7 @@ describe("production setup from the README", () => {
       expect(seed.status).toBe(1);
       expect(seed.output).toMatch(/ADMIN_PASSWORD is not accepted: .*common/);
       await withRuntime(fresh, async (runtime) => {
-        expect(await runtime.db.select({ id: users.id }).from(users)).toEqual([]);
+        expect(await runtime.database.db.select({ id: users.id }).from(users)).toEqual([]);
       });
     });
   });
@@ -251,7 +251,7 @@ describe("npm run admin:create", () => {
     expect(link.status, link.output).toBe(0);
     expect(link.output).toMatch(/\/set-password\?token=[A-Za-z0-9_-]{43}/);
     await withRuntime(target, async (runtime) => {
-      const rows = await runtime.db.select({ email: users.email, role: users.role, hasPassword: users.passwordHash }).from(users);
+      const rows = await runtime.database.db.select({ email: users.email, role: users.role, hasPassword: users.passwordHash }).from(users);
       expect(rows.map((r) => [r.email, r.role, r.hasPassword !== null]).sort()).toEqual([
         ["lead@example.com", "support", true],
         ["second@example.com", "admin", false],

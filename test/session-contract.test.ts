@@ -29,19 +29,19 @@ for (const b of backends) {
     afterAll(async () => rt?.dispose());
 
     it("issues a 256-bit token and stores only its SHA-256", async () => {
-      const user = await createUser(rt.db);
+      const user = await createUser(rt.database.db);
       const { token, sessionId } = await rt.sessions.createSession(user.id, { ip: "127.0.0.1", userAgent: "vitest" });
       expect(isWellFormedToken(token)).toBe(true);
       expect(Buffer.from(token, "base64url").length).toBe(TOKEN_BYTES);
       expect(TOKEN_BYTES * 8).toBeGreaterThanOrEqual(256);
       expect(sessionId).toBe(hashSessionToken(token));
-      const dump = JSON.stringify(await rt.db.execute(sql`select * from sessions`));
+      const dump = JSON.stringify(await rt.database.db.execute(sql`select * from sessions`));
       expect(dump).not.toContain(token);
       expect(dump).toContain(sessionId);
     });
 
     it("validates a live session and answers the user", async () => {
-      const user = await createUser(rt.db);
+      const user = await createUser(rt.database.db);
       const { token } = await rt.sessions.createSession(user.id);
       const ctx = await rt.sessions.validateSessionWithCache(token);
       expect(ctx?.user.id).toBe(user.id);
@@ -50,8 +50,8 @@ for (const b of backends) {
 
     it("the Postgres read answers every field as stored, for a plain session and an impersonation", async () => {
       // The hot read maps array rows by position (lib/session/store.ts): a column out of order shows here.
-      const admin = await createUser(rt.db, { role: "admin" });
-      const target = await createUser(rt.db, { role: "support" });
+      const admin = await createUser(rt.database.db, { role: "admin" });
+      const target = await createUser(rt.database.db, { role: "support" });
       const own = await rt.sessions.createSession(admin.id);
       const parent = (await rt.sessions.validateUncached(own.sessionId))!;
       expect(parent).toMatchObject({
@@ -60,7 +60,7 @@ for (const b of backends) {
         impersonator: null,
         impersonation: null,
       });
-      const [stored] = await rt.db.select().from(sessions).where(sql`${sessions.id} = ${own.sessionId}`);
+      const [stored] = await rt.database.db.select().from(sessions).where(sql`${sessions.id} = ${own.sessionId}`);
       expect(parent.createdAt).toBe(stored!.createdAt.getTime());
       expect(parent.lastSeenAt).toBe(stored!.lastSeenAt.getTime());
       expect(parent.lastAuthenticatedAt).toBe(stored!.lastAuthenticatedAt.getTime());
@@ -80,7 +80,7 @@ for (const b of backends) {
         audit: { action: "impersonation.start", actorId: admin.id, subjectId: target.id },
       }).then((begun) => begun!);
       const imp = (await rt.sessions.validateUncached(started.sessionId))!;
-      const [link] = await rt.db.select().from(sessions).where(sql`${sessions.id} = ${started.sessionId}`);
+      const [link] = await rt.database.db.select().from(sessions).where(sql`${sessions.id} = ${started.sessionId}`);
       expect(imp).toMatchObject({
         sessionId: started.sessionId,
         user: { id: target.id, email: target.email, name: target.name, role: "support", status: "active" },
@@ -99,7 +99,7 @@ for (const b of backends) {
     });
 
     it("treats garbage, truncated and unknown tokens as anonymous", async () => {
-      const user = await createUser(rt.db);
+      const user = await createUser(rt.database.db);
       const { token } = await rt.sessions.createSession(user.id);
       for (const bad of ["", "x", token.slice(0, -1), token + "A", "A".repeat(43), "'; drop table sessions; --", "\u0000".repeat(43)]) {
         expect(await rt.sessions.validateSessionWithCache(bad)).toBeNull();
@@ -107,7 +107,7 @@ for (const b of backends) {
     });
 
     it("revoking a session makes its token anonymous", async () => {
-      const user = await createUser(rt.db);
+      const user = await createUser(rt.database.db);
       const { token, sessionId } = await rt.sessions.createSession(user.id);
       expect(await rt.sessions.validateSessionWithCache(token)).not.toBeNull();
       await rt.sessions.revokeSessionWithCache(sessionId);
@@ -115,14 +115,14 @@ for (const b of backends) {
     });
 
     it("ends a session after the idle timeout unless it is used", async () => {
-      const user = await createUser(rt.db);
+      const user = await createUser(rt.database.db);
       const { token } = await rt.sessions.createSession(user.id);
       rt.clock.advance(rt.config.session.idleTtlS * 1000 + 1);
       expect(await rt.sessions.validateSessionWithCache(token)).toBeNull();
     });
 
     it("rolling expiry: activity within the idle window keeps the session alive", async () => {
-      const user = await createUser(rt.db);
+      const user = await createUser(rt.database.db);
       const { token } = await rt.sessions.createSession(user.id);
       const step = (rt.config.session.idleTtlS * 1000) / 2;
       for (let i = 0; i < 4; i++) {
@@ -132,7 +132,7 @@ for (const b of backends) {
     });
 
     it("ends a session at the absolute timeout even when it is used all along", async () => {
-      const user = await createUser(rt.db);
+      const user = await createUser(rt.database.db);
       const { token } = await rt.sessions.createSession(user.id);
       const step = (rt.config.session.idleTtlS * 1000) / 2;
       const limit = rt.config.session.absoluteTtlS * 1000;
@@ -147,10 +147,10 @@ for (const b of backends) {
     });
 
     it("writes last_seen_at at most once per refresh interval", async () => {
-      const user = await createUser(rt.db);
+      const user = await createUser(rt.database.db);
       const { token, sessionId } = await rt.sessions.createSession(user.id);
       const lastSeen = async () => {
-        const [row] = await rt.db.select({ t: sessions.lastSeenAt }).from(sessions).where(sql`${sessions.id} = ${sessionId}`);
+        const [row] = await rt.database.db.select({ t: sessions.lastSeenAt }).from(sessions).where(sql`${sessions.id} = ${sessionId}`);
         return row!.t.getTime();
       };
       const created = await lastSeen();
@@ -163,7 +163,7 @@ for (const b of backends) {
     });
 
     it("revokes all of a user's sessions, or all but the current one", async () => {
-      const user = await createUser(rt.db);
+      const user = await createUser(rt.database.db);
       const a = await rt.sessions.createSession(user.id);
       const b = await rt.sessions.createSession(user.id);
       const c = await rt.sessions.createSession(user.id);
@@ -176,23 +176,23 @@ for (const b of backends) {
     });
 
     it("prunes expired rows in batches and keeps live ones", async () => {
-      const user = await createUser(rt.db);
+      const user = await createUser(rt.database.db);
       const live = await rt.sessions.createSession(user.id);
       rt.clock.advance(-(rt.config.session.absoluteTtlS * 1000 + 10_000));
       const old = await rt.sessions.createSession(user.id);
       rt.clock.advance(rt.config.session.absoluteTtlS * 1000 + 10_000);
       const pruned = await rt.sessions.pruneExpired();
       expect(pruned).toBeGreaterThanOrEqual(1);
-      const ids = (await rt.db.select({ id: sessions.id }).from(sessions)).map((r) => r.id);
+      const ids = (await rt.database.db.select({ id: sessions.id }).from(sessions)).map((r) => r.id);
       expect(ids).toContain(live.sessionId);
       expect(ids).not.toContain(old.sessionId);
     });
 
     it("a banned user's session is rejected on the next request", async () => {
-      const user = await createUser(rt.db);
+      const user = await createUser(rt.database.db);
       const { token } = await rt.sessions.createSession(user.id);
       expect(await rt.sessions.validateSessionWithCache(token)).not.toBeNull();
-      await rt.db.execute(sql`update users set status = 'banned' where id = ${user.id}`);
+      await rt.database.db.execute(sql`update users set status = 'banned' where id = ${user.id}`);
       await rt.sessions.dropUserFromCache(user.id);
       expect(await rt.sessions.validateSessionWithCache(token)).toBeNull();
     });

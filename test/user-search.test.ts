@@ -17,13 +17,13 @@ describe("searching people on PGlite", () => {
 
   beforeAll(async () => {
     rt = await createTestRuntime({ backend: "pglite" });
-    ada = await createUser(rt.db, { name: `Ada Lovelace${tag}`, email: `ada.${tag}@example.com` });
-    grace = await createUser(rt.db, { name: `Grace Lovelace${tag}`, email: `grace.${tag}@example.com` });
-    await recordAuditEvent(rt.db, { action: "impersonation.start", actorId: grace.id, subjectId: ada.id, reason: `search ${tag}` });
+    ada = await createUser(rt.database.db, { name: `Ada Lovelace${tag}`, email: `ada.${tag}@example.com` });
+    grace = await createUser(rt.database.db, { name: `Grace Lovelace${tag}`, email: `grace.${tag}@example.com` });
+    await recordAuditEvent(rt.database.db, { action: "impersonation.start", actorId: grace.id, subjectId: ada.id, reason: `search ${tag}` });
   });
   afterAll(async () => rt?.dispose());
 
-  const names = async (q: string) => (await listUsers(rt.db, { q, pageSize: 100 })).items.map((u) => u.email).sort();
+  const names = async (q: string) => (await listUsers(rt.database.db, { q, pageSize: 100 })).items.map((u) => u.email).sort();
 
   it("finds a user by words in any order and any case", async () => {
     expect(await names(`lovelace${tag} ada`)).toEqual([ada.email]);
@@ -45,14 +45,14 @@ describe("searching people on PGlite", () => {
   });
 
   it("filters audit events by part of the actor's or the subject's name or email", async () => {
-    const bySubject = await listAuditEvents(rt.db, { subjectSearch: `lovelace${tag} ada` });
+    const bySubject = await listAuditEvents(rt.database.db, { subjectSearch: `lovelace${tag} ada` });
     expect(bySubject.items.map((e) => e.reason)).toEqual([`search ${tag}`]);
-    const byActor = await listAuditEvents(rt.db, { actorSearch: `grace.${tag}` });
+    const byActor = await listAuditEvents(rt.database.db, { actorSearch: `grace.${tag}` });
     expect(byActor.items.map((e) => e.reason)).toEqual([`search ${tag}`]);
   });
 
   it("finds no audit events when the person filter matches nobody, or matches the other side only", async () => {
-    expect((await listAuditEvents(rt.db, { subjectSearch: `nobody-${tag}` })).total).toBe(0);
-    expect((await listAuditEvents(rt.db, { actorSearch: `ada.${tag}` })).total).toBe(0);
+    expect((await listAuditEvents(rt.database.db, { subjectSearch: `nobody-${tag}` })).total).toBe(0);
+    expect((await listAuditEvents(rt.database.db, { actorSearch: `ada.${tag}` })).total).toBe(0);
   });
 });

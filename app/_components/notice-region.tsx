@@ -14,7 +14,7 @@ export async function NoticeRegion({ session }: { session: SessionContext }) {
   if (session.impersonation) return null;
   let notices: Awaited<ReturnType<typeof unreadNoticesFor>> = [];
   try {
-    notices = await unreadNoticesFor((await getRuntime()).db, session);
+    notices = await unreadNoticesFor((await getRuntime()).database.db, session);
   } catch {
     // The page below reports a database outage; the chrome just leaves the notices for the next visit.
   }

@@ -32,7 +32,7 @@ function requester(item: GrantListItem, disclose: "name" | "role"): string {
  * form to grant access unprompted. Shown but not usable from inside an impersonation: consent is the owner's.
  */
 export async function GrantsSection({ runtime, session, locked }: { runtime: Runtime; session: SessionContext; locked: boolean }) {
-  const { active, pending } = await grantsOf(runtime.db, session.user.id, runtime.clock());
+  const { active, pending } = await grantsOf(runtime.database.db, session.user.id, runtime.clock());
   const consent = runtime.config.impersonation.consent;
   return (
     <section aria-labelledby="support-access-heading" className={ui.card}>

@@ -15,11 +15,11 @@ import { disableTotpAction, startTotpAction } from "./mfa-actions";
 export async function MfaSection({ runtime, session, locked }: { runtime: Runtime; session: SessionContext; locked: boolean }) {
   const requirement = mfaRequirement(session.user.role, runtime.mfa.policy);
   if (requirement === "off") return null;
-  const methods = await secondFactorMethods(runtime.db, session.user.id);
+  const methods = await secondFactorMethods(runtime.database.db, session.user.id);
   const enrolled = methods.length > 0;
   const totp = methods.includes("totp");
-  const passkeys = enrolled ? await countPasskeys(runtime.db, session.user.id) : 0;
-  const left = enrolled ? await remainingRecoveryCodes(runtime.db, session.user.id) : 0;
+  const passkeys = enrolled ? await countPasskeys(runtime.database.db, session.user.id) : 0;
+  const left = enrolled ? await remainingRecoveryCodes(runtime.database.db, session.user.id) : 0;
   const managePasskeys = (
     <p className="text-slate-700">
       {passkeys === 0 ? "No passkeys." : passkeys === 1 ? "1 passkey." : `${passkeys} passkeys.`}{" "}

@@ -28,8 +28,8 @@ export default async function AccountPage() {
   const now = runtime.clock();
   const [sessions, accesses, notices] = await Promise.all([
     runtime.sessions.listUserSessions(session.user.id),
-    listAccessesTo(runtime.db, session.user.id, runtime.config.impersonation.disclose, now),
-    noticesOf(runtime.db, session.user.id),
+    listAccessesTo(runtime.database.db, session.user.id, runtime.config.impersonation.disclose, now),
+    noticesOf(runtime.database.db, session.user.id),
   ]);
   // While impersonating, the forms that could take the account over are replaced, and the actions refuse too.
   const locked = session.impersonation !== null;

@@ -10,7 +10,7 @@ import { PasskeyManager } from "./passkey-manager";
 export async function PasskeysSection({ runtime, session }: { runtime: Runtime; session: SessionContext }) {
   if (session.impersonation) return null;
   const now = runtime.clock();
-  const [passkeys, hasTotp] = await Promise.all([listPasskeys(runtime.db, session.user.id), hasConfirmedTotp(runtime.db, session.user.id)]);
+  const [passkeys, hasTotp] = await Promise.all([listPasskeys(runtime.database.db, session.user.id), hasConfirmedTotp(runtime.database.db, session.user.id)]);
   const rows = passkeys.map((p) => ({ id: p.id, name: p.name, created: formatUtc(p.createdAt), lastUsed: p.lastUsedAt ? formatRelative(p.lastUsedAt, now) : "never" }));
   return (
     <section aria-labelledby="passkeys-heading" className={ui.card}>

@@ -12,7 +12,7 @@ import { isWellFormedSessionId } from "../session/token";
 import type { SessionContext, SessionMetadata } from "../session/types";
 import { getPasswordHash, setUserPassword } from "../users/users";
 
-type Deps = Pick<Runtime, "db" | "sessions">;
+type Deps = Pick<Runtime, "database" | "sessions">;
 
 export async function changePassword(
   deps: Deps,
@@ -24,14 +24,14 @@ export async function changePassword(
   if (refusal) return fail(refusal);
   const verdict = checkPassword(input.newPassword, { role: session.user.role, email: session.user.email, name: session.user.name });
   if (!verdict.ok) return passwordRefusal(verdict);
-  const hash = await getPasswordHash(deps.db, session.user.id);
+  const hash = await getPasswordHash(deps.database.db, session.user.id);
   const current = isOverlongPassword(input.currentPassword) ? null : input.currentPassword;
   if (!hash || current === null || !(await verifyPassword(hash, current))) return fail("INVALID_CREDENTIALS");
-  await setUserPassword(deps.db, session.user.id, await hashPassword(input.newPassword));
+  await setUserPassword(deps.database.db, session.user.id, await hashPassword(input.newPassword));
   // A new password ends every other sign-in, and this one continues on a fresh token (privilege change).
   await deps.sessions.revokeUserSessionsWithCache(session.user.id);
   const issued = await deps.sessions.createSession(session.user.id, metadata);
-  await recordAuditEvent(deps.db, {
+  await recordAuditEvent(deps.database.db, {
     action: "auth.password_change",
     actorId: session.user.id,
     subjectId: session.user.id,
@@ -55,7 +55,7 @@ export async function revokeOwnSession(
   if (!owner || owner.userId !== session.user.id || owner.impersonatorId) return fail("SESSION_NOT_FOUND");
   // One of your own sign-ins may be an admin's session under an impersonation: it ends with it.
   const ids = await deps.sessions.revokeSessionWithCache(sessionId, { by: session.user.id, ended: "impersonation.force_end", actorGone: "impersonation.actor_revoked", ip: metadata.ip, userAgent: metadata.userAgent });
-  await recordAuditEvent(deps.db, {
+  await recordAuditEvent(deps.database.db, {
     action: "session.revoke",
     actorId: session.user.id,
     subjectId: session.user.id,
@@ -70,7 +70,7 @@ export async function revokeOtherSessions(deps: Deps, session: SessionContext, m
   const refusal = accessRefusal(session, "own-account");
   if (refusal) return fail(refusal);
   const ids = await deps.sessions.revokeUserSessionsWithCache(session.user.id, session.sessionId);
-  await recordAuditEvent(deps.db, {
+  await recordAuditEvent(deps.database.db, {
     action: "session.revoke_others",
     actorId: session.user.id,
     subjectId: session.user.id,

@@ -13,7 +13,7 @@ import type { SessionMetadata } from "../session/types";
 import { setUserPassword } from "../users/users";
 import { consumeAccountToken, findUsableAccountToken } from "./account-tokens";
 
-type Deps = Pick<Runtime, "db" | "sessions" | "clock">;
+type Deps = Pick<Runtime, "database" | "sessions" | "clock">;
 
 export async function setPasswordWithLink(
   deps: Deps,
@@ -21,12 +21,12 @@ export async function setPasswordWithLink(
   metadata: SessionMetadata,
 ): Promise<Result<{ token: string; userId: string }>> {
   const now = new Date(deps.clock());
-  const holder = await findUsableAccountToken(deps.db, input.token, input.purposes, now);
+  const holder = await findUsableAccountToken(deps.database.db, input.token, input.purposes, now);
   if (!holder) return fail("LINK_INVALID");
   const verdict = checkPassword(input.password, { role: holder.role, email: holder.email, name: holder.name });
   if (!verdict.ok) return passwordRefusal(verdict);
   const passwordHash = await hashPassword(input.password);
-  const consumed = await deps.db.transaction(async (tx) => {
+  const consumed = await deps.database.db.transaction(async (tx) => {
     const owner = await consumeAccountToken(tx, input.token, input.purposes, now);
     if (!owner) return null;
     await setUserPassword(tx, owner.userId, passwordHash);

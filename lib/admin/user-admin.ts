@@ -11,11 +11,11 @@ import type { SessionEnding } from "../session/manager";
 import type { SessionContext, SessionMetadata } from "../session/types";
 import { findUserById, isUuid, setUserRole, setUserStatus, type PublicUser } from "../users/users";
 
-type Deps = Pick<Runtime, "db" | "sessions">;
+type Deps = Pick<Runtime, "database" | "sessions">;
 
 async function loadTarget(deps: Deps, actor: SessionContext, userId: string, allowSelf: boolean): Promise<Result<PublicUser>> {
   if (!isUuid(userId)) return fail("INVALID_ID");
-  const target = await findUserById(deps.db, userId);
+  const target = await findUserById(deps.database.db, userId);
   if (!target) return fail("USER_NOT_FOUND");
   if (!allowSelf && target.id === actor.user.id) return fail("CANNOT_CHANGE_SELF");
   return ok(target);
@@ -41,10 +41,10 @@ export async function changeUserRole(
   const target = await loadTarget(deps, actor, userId, false);
   if (!target.ok) return target;
   if (target.value.role === role) return ok({ ...target.value, changed: false });
-  const updated = await setUserRole(deps.db, userId, role);
+  const updated = await setUserRole(deps.database.db, userId, role);
   if (!updated) return fail("USER_NOT_FOUND");
   await deps.sessions.dropUserFromCache(userId);
-  await recordAuditEvent(deps.db, {
+  await recordAuditEvent(deps.database.db, {
     action: "user.role",
     actorId: actor.user.id,
     subjectId: userId,
@@ -61,12 +61,12 @@ export async function setUserBanned(deps: Deps, actor: SessionContext, userId: s
   const target = await loadTarget(deps, actor, userId, false);
   if (!target.ok) return target;
   const status = banned ? "banned" : "active";
-  const updated = await setUserStatus(deps.db, userId, status);
+  const updated = await setUserStatus(deps.database.db, userId, status);
   if (!updated) return fail("USER_NOT_FOUND");
   // Impersonations of the banned user end with target_banned and hand each admin back to their own session.
   if (banned) await deps.sessions.revokeUserSessionsWithCache(userId, undefined, endingBy(actor, metadata, "impersonation.target_banned", reason));
   else await deps.sessions.dropUserFromCache(userId);
-  await recordAuditEvent(deps.db, {
+  await recordAuditEvent(deps.database.db, {
     action: banned ? "user.ban" : "user.unban",
     actorId: actor.user.id,
     subjectId: userId,
@@ -83,7 +83,7 @@ export async function revokeAllSessionsOf(deps: Deps, actor: SessionContext, use
   if (!target.ok) return target;
   // Revoking your own sessions from the console keeps the one you are using.
   const ids = await deps.sessions.revokeUserSessionsWithCache(userId, userId === actor.user.id ? actor.sessionId : undefined, endingBy(actor, metadata, "impersonation.force_end", reason));
-  await recordAuditEvent(deps.db, {
+  await recordAuditEvent(deps.database.db, {
     action: "session.revoke_all",
     actorId: actor.user.id,
     subjectId: userId,
@@ -100,7 +100,7 @@ export async function revokeSessionOf(deps: Deps, actor: SessionContext, userId:
   const owner = await deps.sessions.findSessionOwner(sessionId);
   if (!owner || (owner.userId !== userId && owner.impersonatorId !== userId)) return fail("SESSION_NOT_FOUND");
   const ids = await deps.sessions.revokeSessionWithCache(sessionId, endingBy(actor, metadata, "impersonation.force_end"));
-  await recordAuditEvent(deps.db, {
+  await recordAuditEvent(deps.database.db, {
     action: "session.revoke",
     actorId: actor.user.id,
     subjectId: userId,

@@ -6,7 +6,7 @@ import { impersonationAuditMetadata, trueUserOf, type SessionMetadata } from "..
  * Deletes the session row, its cache entries and, while impersonating, the admin's own session too
  * (logging out ends both identities in this browser).
  */
-export async function logout(runtime: Pick<Runtime, "sessions" | "db">, token: string | null, metadata: SessionMetadata): Promise<void> {
+export async function logout(runtime: Pick<Runtime, "sessions" | "database">, token: string | null, metadata: SessionMetadata): Promise<void> {
   if (!token) return;
   const session = await runtime.sessions.validateSessionWithCache(token);
   if (!session) return;
@@ -14,7 +14,7 @@ export async function logout(runtime: Pick<Runtime, "sessions" | "db">, token: s
   // The admin's own session first: the impersonation goes with it, audited once as actor_signed_out.
   if (session.impersonation) await runtime.sessions.revokeSessionWithCache(session.impersonation.parentSessionId, ending);
   await runtime.sessions.revokeSessionWithCache(session.sessionId, ending);
-  await recordAuditEvent(runtime.db, {
+  await recordAuditEvent(runtime.database.db, {
     action: "auth.logout",
     actorId: trueUserOf(session).id,
     subjectId: session.user.id,

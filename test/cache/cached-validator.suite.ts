@@ -49,7 +49,7 @@ export function describeCachedValidator(name: string, available: boolean, target
     const validate = (token: string) => rt.sessions.validateSessionWithCache(token);
 
     it("a miss makes exactly one Postgres read, and the hit after it makes none", async () => {
-      const user = await createUser(rt.db);
+      const user = await createUser(rt.database.db);
       const { token } = await rt.sessions.createSession(user.id);
       const before = await counterSnapshot();
       let queries = rt.database.queryCount();
@@ -73,7 +73,7 @@ export function describeCachedValidator(name: string, available: boolean, target
     });
 
     it("keys the cached value by the token's SHA-256 and never stores the raw token", async () => {
-      const user = await createUser(rt.db);
+      const user = await createUser(rt.database.db);
       const { token, sessionId } = await rt.sessions.createSession(user.id);
       await validate(token);
       const keys = await redis.keys(prefix);
@@ -88,7 +88,7 @@ export function describeCachedValidator(name: string, available: boolean, target
     });
 
     it("never serves an expired session from the cache, even while Redis still holds it", async () => {
-      const user = await createUser(rt.db);
+      const user = await createUser(rt.database.db);
       const { token, sessionId } = await rt.sessions.createSession(user.id);
       await validate(token);
       rt.clock.advance(rt.config.session.idleTtlS * 1000 + 1);
@@ -98,7 +98,7 @@ export function describeCachedValidator(name: string, available: boolean, target
     });
 
     it("still serves a session one millisecond before its idle expiry", async () => {
-      const user = await createUser(rt.db);
+      const user = await createUser(rt.database.db);
       const { token } = await rt.sessions.createSession(user.id);
       await validate(token);
       rt.clock.advance(rt.config.session.idleTtlS * 1000 - 1);
@@ -107,7 +107,7 @@ export function describeCachedValidator(name: string, available: boolean, target
 
     it("rejects a banned user's cached session on the next request", async () => {
       const admin = await signedInAdmin(rt);
-      const user = await createUser(rt.db);
+      const user = await createUser(rt.database.db);
       const { token, sessionId } = await rt.sessions.createSession(user.id);
       await validate(token);
       expect(await redis.exists(dataKeyOf(prefix, sessionId))).toBe(true);
@@ -118,7 +118,7 @@ export function describeCachedValidator(name: string, available: boolean, target
 
     it("keeps serving another user's cached session when someone else is banned", async () => {
       const admin = await signedInAdmin(rt);
-      const [bystander, offender] = [await createUser(rt.db), await createUser(rt.db)];
+      const [bystander, offender] = [await createUser(rt.database.db), await createUser(rt.database.db)];
       const { token } = await rt.sessions.createSession(bystander.id);
       await validate(token);
       expect((await setUserBanned(rt, admin, offender.id, true, {})).ok).toBe(true);
@@ -129,7 +129,7 @@ export function describeCachedValidator(name: string, available: boolean, target
 
     it("shows a role change made through changeUserRole on the next request", async () => {
       const admin = await signedInAdmin(rt);
-      const user = await createUser(rt.db);
+      const user = await createUser(rt.database.db);
       const { token } = await rt.sessions.createSession(user.id);
       expect((await validate(token))?.user.role).toBe("user");
       expect((await changeUserRole(rt, admin, user.id, "support", {})).ok).toBe(true);
@@ -137,15 +137,15 @@ export function describeCachedValidator(name: string, available: boolean, target
     });
 
     it("does not see a role change written behind the cache's back (why changeUserRole must drop the entry)", async () => {
-      const user = await createUser(rt.db);
+      const user = await createUser(rt.database.db);
       const { token } = await rt.sessions.createSession(user.id);
       await validate(token);
-      await setUserRole(rt.db, user.id, "support");
+      await setUserRole(rt.database.db, user.id, "support");
       expect((await validate(token))?.user.role).toBe("user");
     });
 
     it("refuses a fill that read Postgres before a revocation (the tombstone wins)", async () => {
-      const user = await createUser(rt.db);
+      const user = await createUser(rt.database.db);
       const { token, sessionId } = await rt.sessions.createSession(user.id);
       const ticket = rt.cache.ticket(sessionId, rt.clock());
       const staleContext = (await validate(token))!;
@@ -158,7 +158,7 @@ export function describeCachedValidator(name: string, available: boolean, target
     });
 
     it("accepts a fill when nothing was invalidated since its read", async () => {
-      const user = await createUser(rt.db);
+      const user = await createUser(rt.database.db);
       const { token, sessionId } = await rt.sessions.createSession(user.id);
       const context = (await validate(token))!;
       // Evicted (maxmemory, TTL) rather than invalidated: no tombstone, so the next fill may write it again.
@@ -168,7 +168,7 @@ export function describeCachedValidator(name: string, available: boolean, target
     });
 
     it("drops a fill older than the tombstone can vouch for", async () => {
-      const user = await createUser(rt.db);
+      const user = await createUser(rt.database.db);
       const { token, sessionId } = await rt.sessions.createSession(user.id);
       const context = (await validate(token))!;
       await redis.raw.del(dataKeyOf(prefix, sessionId));
@@ -177,7 +177,7 @@ export function describeCachedValidator(name: string, available: boolean, target
     });
 
     it("caps the cache TTL at the time the session has left", async () => {
-      const user = await createUser(rt.db);
+      const user = await createUser(rt.database.db);
       const { token, sessionId } = await rt.sessions.createSession(user.id);
       // Keep it alive up to 10 s before its absolute expiry: the entry must not outlive that, whatever SESSION_CACHE_TTL says.
       const step = rt.config.session.idleTtlS * 1000 - 60_000;
@@ -202,7 +202,7 @@ export function describeCachedValidator(name: string, available: boolean, target
         await waitUntilRedisTrusted(a);
         await waitUntilRedisTrusted(b);
         await eventually(async () => (await redis.subscribers(`${set.keyPrefix}invalidate`)) >= 2);
-        const user = await createUser(a.db);
+        const user = await createUser(a.database.db);
         const { token, sessionId } = await a.sessions.createSession(user.id);
         await b.sessions.validateSessionWithCache(token);
         expect(b.cache.inspectL1(sessionId)?.user.id).toBe(user.id);

@@ -38,11 +38,11 @@ describe.skipIf(!pg.ok || !binary.ok)("cached validator when Redis fails", () =>
     return { rt, server, inspector, prefix: rt.config.redis!.keyPrefix };
   }
 
-  const outboxIds = async (rt: TestRuntime) => (await rt.db.select({ id: cacheInvalidations.sessionId }).from(cacheInvalidations)).map((r) => r.id);
+  const outboxIds = async (rt: TestRuntime) => (await rt.database.db.select({ id: cacheInvalidations.sessionId }).from(cacheInvalidations)).map((r) => r.id);
 
   it("keeps validating through Postgres while Redis is dead, logs nobody out, and uses Redis again after a restart", async () => {
     const { rt, server } = await start({ REDIS_BREAKER_COOLDOWN_MS: "50" });
-    const user = await createUser(rt.db);
+    const user = await createUser(rt.database.db);
     const { token } = await rt.sessions.createSession(user.id);
     await rt.sessions.validateSessionWithCache(token);
 
@@ -68,7 +68,7 @@ describe.skipIf(!pg.ok || !binary.ok)("cached validator when Redis fails", () =>
 
   it("keeps a revoked session rejected while Redis is dead", async () => {
     const { rt, server } = await start({ REDIS_BREAKER_COOLDOWN_MS: "50" });
-    const user = await createUser(rt.db);
+    const user = await createUser(rt.database.db);
     const { token, sessionId } = await rt.sessions.createSession(user.id);
     await rt.sessions.validateSessionWithCache(token);
     await server.kill();
@@ -80,7 +80,7 @@ describe.skipIf(!pg.ok || !binary.ok)("cached validator when Redis fails", () =>
   it("answers every validation while Redis is frozen, opens the breaker at the threshold, then stops touching Redis", async () => {
     const threshold = 3;
     const { rt, server } = await start({ REDIS_BREAKER_FAILURES: String(threshold), REDIS_BREAKER_COOLDOWN_MS: "100" });
-    const user = await createUser(rt.db);
+    const user = await createUser(rt.database.db);
     const { token } = await rt.sessions.createSession(user.id);
     await rt.sessions.validateSessionWithCache(token);
 
@@ -124,7 +124,7 @@ describe.skipIf(!pg.ok || !binary.ok)("cached validator when Redis fails", () =>
     // A long cooldown keeps the breaker open until the test runs the probe itself: the stale key's
     // presence after SIGCONT is then certain, not a race with a background probe.
     const { rt, server, inspector, prefix } = await start({ REDIS_BREAKER_FAILURES: "1", REDIS_BREAKER_COOLDOWN_MS: "600000" });
-    const [victim, bystander] = [await createUser(rt.db), await createUser(rt.db)];
+    const [victim, bystander] = [await createUser(rt.database.db), await createUser(rt.database.db)];
     const revoked = await rt.sessions.createSession(victim.id);
     const kept = await rt.sessions.createSession(bystander.id);
     await rt.sessions.validateSessionWithCache(revoked.token);
@@ -160,7 +160,7 @@ describe.skipIf(!pg.ok || !binary.ok)("cached validator when Redis fails", () =>
 
   it("replays the outbox against a killed Redis that restarts from a snapshot holding the revoked session", async () => {
     const { rt, server, inspector: before, prefix } = await start({ REDIS_BREAKER_COOLDOWN_MS: "50" });
-    const [victim, bystander] = [await createUser(rt.db), await createUser(rt.db)];
+    const [victim, bystander] = [await createUser(rt.database.db), await createUser(rt.database.db)];
     const revoked = await rt.sessions.createSession(victim.id);
     const kept = await rt.sessions.createSession(bystander.id);
     await rt.sessions.validateSessionWithCache(revoked.token);
@@ -170,7 +170,7 @@ describe.skipIf(!pg.ok || !binary.ok)("cached validator when Redis fails", () =>
     await server.kill();
     await rt.sessions.revokeSessionWithCache(revoked.sessionId);
     expect(await outboxIds(rt)).toEqual([revoked.sessionId]);
-    expect(await createPostgresOutbox(rt.db).depth()).toBe(1);
+    expect(await createPostgresOutbox(rt.database.db).depth()).toBe(1);
 
     await server.start(); // loads dump.rdb: the stale context is back
     await waitUntilRedisTrusted(rt);
@@ -187,7 +187,7 @@ describe.skipIf(!pg.ok || !binary.ok)("cached validator when Redis fails", () =>
 
   it("never serves the stale copy while the probe is still replaying (breaker half-open)", async () => {
     const { rt, server } = await start({ REDIS_BREAKER_FAILURES: "1", REDIS_BREAKER_COOLDOWN_MS: "600000" });
-    const user = await createUser(rt.db);
+    const user = await createUser(rt.database.db);
     const { token, sessionId } = await rt.sessions.createSession(user.id);
     await rt.sessions.validateSessionWithCache(token);
     server.pause();

@@ -75,7 +75,7 @@ describe.skipIf(!pg.ok || !binary.ok)("GET /api/health/redis logic", () => {
 
   it("is degraded while invalidations wait in the outbox", async () => {
     const { rt } = await start();
-    await createPostgresOutbox(rt.db).enqueue(["a".repeat(64)]);
+    await createPostgresOutbox(rt.database.db).enqueue(["a".repeat(64)]);
     const report = await checkRedisHealth(rt);
     expect(report.status).toBe("degraded");
     expect(report.sessionCache.pool.outboxDepth).toBe(1);

@@ -40,8 +40,8 @@ export const dataKeyOf = (prefix: string, sessionId: string) => `${prefix}s:{${s
 export const tombstoneKeyOf = (prefix: string, sessionId: string) => `${prefix}t:{${sessionId}}`;
 
 /** A signed-in admin's session context, to act through lib/admin. */
-export async function signedInAdmin(rt: Pick<Runtime, "db" | "sessions">): Promise<SessionContext> {
-  const admin = await createUser(rt.db, { role: "admin" });
+export async function signedInAdmin(rt: Pick<Runtime, "database" | "sessions">): Promise<SessionContext> {
+  const admin = await createUser(rt.database.db, { role: "admin" });
   const { token } = await rt.sessions.createSession(admin.id);
   const ctx = await rt.sessions.validateSessionWithCache(token);
   if (!ctx) throw new Error("test setup: admin session did not validate");

@@ -64,7 +64,7 @@ describe.skipIf(!pg.ok || !binary.ok)("L1 session cache", () => {
 
   it("answers an L1 hit with zero Postgres queries and zero Redis round trips", async () => {
     const rt = await runtime({ SESSION_L1_ENABLED: "true", SESSION_L1_TTL_MS: "60000" });
-    const user = await createUser(rt.db);
+    const user = await createUser(rt.database.db);
     const { token } = await rt.sessions.createSession(user.id);
     await rt.sessions.validateSessionWithCache(token);
     const commands = await inspector.commandsExecuted();
@@ -78,7 +78,7 @@ describe.skipIf(!pg.ok || !binary.ok)("L1 session cache", () => {
 
   it("without L1, every hit is one Redis round trip (and still no Postgres query)", async () => {
     const rt = await runtime({ SESSION_L1_ENABLED: "false" });
-    const user = await createUser(rt.db);
+    const user = await createUser(rt.database.db);
     const { token } = await rt.sessions.createSession(user.id);
     await rt.sessions.validateSessionWithCache(token);
     const commands = await inspector.commandsExecuted();
@@ -90,7 +90,7 @@ describe.skipIf(!pg.ok || !binary.ok)("L1 session cache", () => {
 
   it("a fill that read Postgres before a revocation cannot put the stale context into L1", async () => {
     const rt = await runtime({ SESSION_L1_ENABLED: "true", SESSION_L1_TTL_MS: "60000" });
-    const user = await createUser(rt.db);
+    const user = await createUser(rt.database.db);
     const { token, sessionId } = await rt.sessions.createSession(user.id);
     const ticket = rt.cache.ticket(sessionId, rt.clock());
     const stale = (await rt.sessions.validateSessionWithCache(token))!;
@@ -102,7 +102,7 @@ describe.skipIf(!pg.ok || !binary.ok)("L1 session cache", () => {
 
   it("a miss that nobody revoked meanwhile puts the context into L1", async () => {
     const rt = await runtime({ SESSION_L1_ENABLED: "true", SESSION_L1_TTL_MS: "60000" });
-    const user = await createUser(rt.db);
+    const user = await createUser(rt.database.db);
     const { token, sessionId } = await rt.sessions.createSession(user.id);
     await rt.sessions.validateSessionWithCache(token);
     expect(rt.cache.inspectL1(sessionId)?.user.id).toBe(user.id);
@@ -111,7 +111,7 @@ describe.skipIf(!pg.ok || !binary.ok)("L1 session cache", () => {
   it("a Redis read that answered just before a revocation here does not put the stale context into L1", async () => {
     // A long command timeout: while the server is frozen, the GET waits instead of failing.
     const { a, b } = await instances(60_000, { REDIS_COMMAND_TIMEOUT_MS: "10000" });
-    const user = await createUser(a.db);
+    const user = await createUser(a.database.db);
     const { token, sessionId } = await a.sessions.createSession(user.id);
     await a.sessions.validateSessionWithCache(token); // Redis holds the context; B's L1 is empty
     expect(b.cache.inspectL1(sessionId)).toBeUndefined();
@@ -134,7 +134,7 @@ describe.skipIf(!pg.ok || !binary.ok)("L1 session cache", () => {
   it("revoking through instance A makes instance B reject within one pub/sub delivery", async () => {
     // L1 TTL of a minute: only the invalidation message can make B forget within the wait below.
     const { a, b } = await instances(60_000);
-    const user = await createUser(a.db);
+    const user = await createUser(a.database.db);
     const { token, sessionId } = await a.sessions.createSession(user.id);
     await b.sessions.validateSessionWithCache(token);
     expect(b.cache.inspectL1(sessionId)?.user.id).toBe(user.id);
@@ -145,7 +145,7 @@ describe.skipIf(!pg.ok || !binary.ok)("L1 session cache", () => {
 
   it("instance B keeps serving a session nobody revoked from its L1", async () => {
     const { a, b } = await instances(60_000);
-    const [kept, other] = [await createUser(a.db), await createUser(a.db)];
+    const [kept, other] = [await createUser(a.database.db), await createUser(a.database.db)];
     const keptSession = await a.sessions.createSession(kept.id);
     const otherSession = await a.sessions.createSession(other.id);
     await b.sessions.validateSessionWithCache(keptSession.token);
@@ -162,7 +162,7 @@ describe.skipIf(!pg.ok || !binary.ok)("L1 session cache", () => {
     // Cut B's subscriber for good (disconnect() never reconnects): B now misses every invalidation message.
     (b.cache as unknown as { l1: { subscriber: RedisClient } }).l1.subscriber.disconnect();
     await eventually(async () => (await inspector.subscribers(channel)) === 1);
-    const user = await createUser(a.db);
+    const user = await createUser(a.database.db);
     const { token, sessionId } = await a.sessions.createSession(user.id);
     await b.sessions.validateSessionWithCache(token);
     await a.sessions.revokeSessionWithCache(sessionId);
@@ -174,7 +174,7 @@ describe.skipIf(!pg.ok || !binary.ok)("L1 session cache", () => {
     const { a, b, channel } = await instances(60_000);
     (b.cache as unknown as { l1: { subscriber: RedisClient } }).l1.subscriber.disconnect();
     await eventually(async () => (await inspector.subscribers(channel)) === 1);
-    const user = await createUser(a.db);
+    const user = await createUser(a.database.db);
     const { token, sessionId } = await a.sessions.createSession(user.id);
     const stale = (await a.sessions.validateSessionWithCache(token))!;
     await a.sessions.revokeSessionWithCache(sessionId);
@@ -188,7 +188,7 @@ describe.skipIf(!pg.ok || !binary.ok)("L1 session cache", () => {
     const { a, b, channel } = await instances(60_000);
     (b.cache as unknown as { l1: { subscriber: RedisClient } }).l1.subscriber.disconnect();
     await eventually(async () => (await inspector.subscribers(channel)) === 1);
-    const user = await createUser(a.db);
+    const user = await createUser(a.database.db);
     const { token, sessionId } = await a.sessions.createSession(user.id);
     const context = (await a.sessions.validateSessionWithCache(token))!;
     await b.cache.fill(b.cache.ticket(sessionId, b.clock()), context);

@@ -17,7 +17,7 @@ describe("session validation with no Redis configured", () => {
 
   it("validates through Postgres on every request and counts no Redis fallbacks", async () => {
     expect(rt.redis).toBeNull();
-    const user = await createUser(rt.db);
+    const user = await createUser(rt.database.db);
     const { token } = await rt.sessions.createSession(user.id);
     const before = await counterSnapshot();
     const queries = rt.database.queryCount();
@@ -30,7 +30,7 @@ describe("session validation with no Redis configured", () => {
   });
 
   it("answers concurrent requests of one session with one Postgres query", async () => {
-    const user = await createUser(rt.db);
+    const user = await createUser(rt.database.db);
     const { token } = await rt.sessions.createSession(user.id);
     const queries = rt.database.queryCount();
     const answers = await Promise.all([1, 2, 3, 4, 5].map(() => rt.sessions.validateSessionWithCache(token)));
@@ -39,7 +39,7 @@ describe("session validation with no Redis configured", () => {
   });
 
   it("rejects a revoked session", async () => {
-    const user = await createUser(rt.db);
+    const user = await createUser(rt.database.db);
     const { token, sessionId } = await rt.sessions.createSession(user.id);
     await rt.sessions.revokeSessionWithCache(sessionId);
     expect(await rt.sessions.validateSessionWithCache(token)).toBeNull();

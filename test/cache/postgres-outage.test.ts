@@ -93,7 +93,7 @@ describe.skipIf(!available)("Redis breaker during a Postgres outage", () => {
 
   it("closes a breaker opened by Redis timeouts while Postgres is down: cached sessions keep working", async () => {
     const { rt, redis } = await start();
-    const user = await createUser(rt.db);
+    const user = await createUser(rt.database.db);
     const cached = await rt.sessions.createSession(user.id);
     const notCached = await rt.sessions.createSession(user.id);
     await rt.sessions.validateSessionWithCache(cached.token);
@@ -115,7 +115,7 @@ describe.skipIf(!available)("Redis breaker during a Postgres outage", () => {
 
   it("closes a breaker opened by Redis timeouts while Postgres hangs: the probe never waits on a Postgres that answers nothing", async () => {
     const { rt, redis } = await start();
-    const user = await createUser(rt.db);
+    const user = await createUser(rt.database.db);
     const cached = await rt.sessions.createSession(user.id);
     await rt.sessions.validateSessionWithCache(cached.token);
     await openBreakerByTimeout(rt, redis, cached.token);
@@ -138,10 +138,10 @@ describe.skipIf(!available)("Redis breaker during a Postgres outage", () => {
 
   it("serves a cached session whose rolling-expiry write is due while Postgres is down, and writes it once Postgres is back", async () => {
     const { rt } = await start();
-    const user = await createUser(rt.db);
+    const user = await createUser(rt.database.db);
     const s = await rt.sessions.createSession(user.id);
     await rt.sessions.validateSessionWithCache(s.token);
-    const seenBefore = (await rt.db.select().from(sessions).where(eq(sessions.id, s.sessionId)))[0]!.lastSeenAt.getTime();
+    const seenBefore = (await rt.database.db.select().from(sessions).where(eq(sessions.id, s.sessionId)))[0]!.lastSeenAt.getTime();
 
     await pg.stop();
     // One refresh interval later the hit wants to write last_seen_at and the new expiry: it cannot.
@@ -154,14 +154,14 @@ describe.skipIf(!available)("Redis breaker during a Postgres outage", () => {
     // The next request writes what was deferred (the session is still due for its refresh).
     await eventually(async () => {
       await rt.sessions.validateSessionWithCache(s.token).catch(() => null);
-      const row = (await rt.db.select().from(sessions).where(eq(sessions.id, s.sessionId)))[0]!;
+      const row = (await rt.database.db.select().from(sessions).where(eq(sessions.id, s.sessionId)))[0]!;
       return row.lastSeenAt.getTime() > seenBefore;
     }, 15_000);
   });
 
   it("keeps a breaker open while Postgres is down when a revocation waits in the outbox, and never serves it", async () => {
     const { rt, redis, inspector, prefix } = await start();
-    const [victim, bystander] = [await createUser(rt.db), await createUser(rt.db)];
+    const [victim, bystander] = [await createUser(rt.database.db), await createUser(rt.database.db)];
     const revoked = await rt.sessions.createSession(victim.id);
     const kept = await rt.sessions.createSession(bystander.id);
     await rt.sessions.validateSessionWithCache(revoked.token);
@@ -181,13 +181,13 @@ describe.skipIf(!available)("Redis breaker during a Postgres outage", () => {
 
   it("needs a replay when the outbox poll saw another instance's invalidation while the breaker was open", async () => {
     const { rt, redis, inspector, prefix } = await start(25);
-    const user = await createUser(rt.db);
+    const user = await createUser(rt.database.db);
     const other = await rt.sessions.createSession(user.id);
     await rt.sessions.validateSessionWithCache(other.token);
     await openBreakerByTimeout(rt, redis, other.token);
     // What another instance does when it revokes a session and cannot reach Redis: delete the row, queue the id.
-    await rt.db.delete(sessions).where(eq(sessions.id, other.sessionId));
-    await createPostgresOutbox(rt.db).enqueue([other.sessionId]);
+    await rt.database.db.delete(sessions).where(eq(sessions.id, other.sessionId));
+    await createPostgresOutbox(rt.database.db).enqueue([other.sessionId]);
     // The poll of this instance has seen it (it runs in every breaker state).
     await eventually(async () => (await getMetrics().outboxDepth.get()).values[0]?.value === 1, 10_000, 25);
 
@@ -200,7 +200,7 @@ describe.skipIf(!available)("Redis breaker during a Postgres outage", () => {
 
   it("remembers an invalidation that reached neither Redis nor the outbox, and deletes it before trusting Redis", async () => {
     const { rt, redis, inspector, prefix } = await start();
-    const user = await createUser(rt.db);
+    const user = await createUser(rt.database.db);
     const s = await rt.sessions.createSession(user.id);
     await rt.sessions.validateSessionWithCache(s.token);
     await openBreakerByTimeout(rt, redis, s.token);

@@ -28,8 +28,8 @@ for (const b of await impersonationBackends()) {
 
     const validate = (token: string) => rt.sessions.validateSessionWithCache(token);
     /** Every end event of impersonations of `targetId`, whatever its cause. */
-    const endEvents = async (targetId: string) => (await listAuditEvents(rt.db, { subjectId: targetId, actions: END_ACTIONS })).items;
-    const startEvent = async (targetId: string) => (await listAuditEvents(rt.db, { subjectId: targetId, action: "impersonation.start" })).items[0]!;
+    const endEvents = async (targetId: string) => (await listAuditEvents(rt.database.db, { subjectId: targetId, actions: END_ACTIONS })).items;
+    const startEvent = async (targetId: string) => (await listAuditEvents(rt.database.db, { subjectId: targetId, action: "impersonation.start" })).items[0]!;
 
     /** Exactly one end event, of `action`, paired with the start by its accessId. */
     async function expectOneEnd(targetId: string, action: keyof typeof IMPERSONATION_END_CAUSES) {
@@ -98,7 +98,7 @@ for (const b of await impersonationBackends()) {
       const imp = await impersonating(rt);
       await logout(rt, imp.token, { ip: "127.0.0.1" });
       await expectOneEnd(imp.target.id, "impersonation.actor_signed_out");
-      expect((await listAuditEvents(rt.db, { subjectId: imp.target.id, action: "auth.logout" })).total).toBe(1);
+      expect((await listAuditEvents(rt.database.db, { subjectId: imp.target.id, action: "auth.logout" })).total).toBe(1);
       expect(await validate(imp.token)).toBeNull();
       expect(await rt.sessions.listUserSessions(imp.admin.user.id)).toHaveLength(0);
     });
@@ -118,7 +118,7 @@ for (const b of await impersonationBackends()) {
 
     it("target_banned found on validation (the status changed outside the ban path) still hands the admin back, audited once", async () => {
       const imp = await impersonating(rt);
-      await setUserStatus(rt.db, imp.target.id, "banned");
+      await setUserStatus(rt.database.db, imp.target.id, "banned");
       await rt.sessions.dropUserFromCache(imp.target.id);
       const back = await validate(imp.token);
       expect(back?.user.id).toBe(imp.admin.user.id);
@@ -186,7 +186,7 @@ for (const b of await impersonationBackends()) {
     });
 
     it("the access history shows one closed entry with its duration for stop, expiry, force-end, sign-out and ban", async () => {
-      const target = await createUser(rt.db);
+      const target = await createUser(rt.database.db);
       const boss = await signedIn(rt, "admin");
       const startAs = async () => {
         const admin = await signedIn(rt, "admin");
@@ -211,7 +211,7 @@ for (const b of await impersonationBackends()) {
       rt.clock.advance(5 * minute);
       await setUserBanned(rt, boss.context, target.id, true, {});
 
-      const entries = await listAccessesTo(rt.db, target.id, "name", rt.clock());
+      const entries = await listAccessesTo(rt.database.db, target.id, "name", rt.clock());
       expect(entries.map((e) => [e.endedHow, e.durationS, e.state])).toEqual([
         ["target_banned", 300, "ended"],
         ["actor_signed_out", 240, "ended"],
@@ -225,11 +225,11 @@ for (const b of await impersonationBackends()) {
 
     it("a running access is listed as running, with no end, until it ends", async () => {
       const imp = await impersonating(rt);
-      const [entry] = await listAccessesTo(rt.db, imp.target.id, "role", rt.clock());
+      const [entry] = await listAccessesTo(rt.database.db, imp.target.id, "role", rt.clock());
       expect(entry).toMatchObject({ state: "running", to: null, endedHow: null, by: "an administrator" });
       rt.clock.advance(rt.config.impersonation.ttlS * 1000 + 1000);
       // Past its limit, before any request noticed: shown as expired at its limit.
-      const [lapsed] = await listAccessesTo(rt.db, imp.target.id, "role", rt.clock());
+      const [lapsed] = await listAccessesTo(rt.database.db, imp.target.id, "role", rt.clock());
       expect(lapsed).toMatchObject({ state: "ended", endedHow: "expire", durationS: rt.config.impersonation.ttlS });
     });
 
@@ -238,10 +238,10 @@ for (const b of await impersonationBackends()) {
       const other = await signedIn(rt, "support");
       const saved = await changeUserRole(rt, boss.context, other.user.id, "support", {});
       expect(saved).toMatchObject({ ok: true, value: { changed: false } });
-      expect((await listAuditEvents(rt.db, { subjectId: other.user.id, action: "user.role" })).total).toBe(0);
+      expect((await listAuditEvents(rt.database.db, { subjectId: other.user.id, action: "user.role" })).total).toBe(0);
       const changed = await changeUserRole(rt, boss.context, other.user.id, "user", {}, "No longer on the support rota");
       expect(changed).toMatchObject({ ok: true, value: { changed: true } });
-      const [event] = (await listAuditEvents(rt.db, { subjectId: other.user.id, action: "user.role" })).items;
+      const [event] = (await listAuditEvents(rt.database.db, { subjectId: other.user.id, action: "user.role" })).items;
       expect(event?.metadata).toMatchObject({ before: { role: "support" }, after: { role: "user" } });
       expect(event?.reason).toBe("No longer on the support rota");
     });
@@ -250,7 +250,7 @@ for (const b of await impersonationBackends()) {
       const boss = await signedIn(rt, "admin");
       const other = await signedIn(rt, "user");
       expect((await setUserBanned(rt, boss.context, other.user.id, true, {}, "Spam")).ok).toBe(true);
-      const [event] = (await listAuditEvents(rt.db, { subjectId: other.user.id, action: "user.ban" })).items;
+      const [event] = (await listAuditEvents(rt.database.db, { subjectId: other.user.id, action: "user.ban" })).items;
       expect(event?.metadata).toMatchObject({ before: { status: "active" }, after: { status: "banned" } });
     });
   });

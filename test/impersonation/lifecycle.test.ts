@@ -111,7 +111,7 @@ for (const b of await impersonationBackends()) {
       it("an unrelated role change leaves the impersonation live", async () => {
         const imp = await impersonating(rt);
         const boss = await signedIn(rt, "admin");
-        const other = await createUser(rt.db);
+        const other = await createUser(rt.database.db);
         expect((await changeUserRole(rt, boss.context, other.id, "support", {})).ok).toBe(true);
         expect((await validate(imp.token))?.user.id).toBe(imp.target.id);
       });

@@ -13,7 +13,7 @@ import { createTestRuntime, type TestRuntime } from "../support/runtime";
 import { PrivateRedis, probePostgres, probeRedisServerBinary } from "../support/services";
 import { impersonationBackends, REASON, signedIn } from "./setup";
 
-const grantDeps = (rt: TestRuntime): GrantDeps => ({ db: rt.db, impersonationSessions: rt.impersonationSessions, clock: rt.clock });
+const grantDeps = (rt: TestRuntime): GrantDeps => ({ db: rt.database.db, impersonationSessions: rt.impersonationSessions, clock: rt.clock });
 
 /** A target who is signed in (to grant from /account) and an admin whose step-up is fresh. */
 async function cast(rt: TestRuntime, actorRole: "admin" | "support" = "admin") {
@@ -26,7 +26,7 @@ const start = (rt: TestRuntime, context: Parameters<typeof startImpersonation>[1
   startImpersonation(rt.impersonation, { context, targetId, reason: REASON, metadata: { ip: "127.0.0.1" }, ...extra });
 
 async function lastAudit(rt: TestRuntime, action: string, subjectId: string) {
-  return (await listAuditEvents(rt.db, { action, subjectId })).items[0];
+  return (await listAuditEvents(rt.database.db, { action, subjectId })).items[0];
 }
 
 for (const b of await impersonationBackends()) {
@@ -168,7 +168,7 @@ for (const b of await impersonationBackends()) {
 
     it("refuses a support agent's request to access an admin with TARGET_IS_ADMIN", async () => {
       const support = await signedIn(rt, "support");
-      const admin = await createUser(rt.db, { role: "admin" });
+      const admin = await createUser(rt.database.db, { role: "admin" });
       expect(await requestAccess(grantDeps(rt), support.context, { userId: admin.id, scope: "read", reason: "Curious" }, {})).toMatchObject({ ok: false, code: "TARGET_IS_ADMIN" });
     });
   });

@@ -51,10 +51,10 @@ describe("startImpersonation reason and ticket limits on PGlite", () => {
 
   async function attempt(reason: string, ticket?: string, reasonMinLength?: number) {
     const admin = await signedIn(rt, "admin");
-    const target = await createUser(rt.db, { role: "user" });
+    const target = await createUser(rt.database.db, { role: "user" });
     const deps = reasonMinLength === undefined ? rt.impersonation : { ...rt.impersonation, reasonMinLength };
     const result = await startImpersonation(deps, { context: admin.context, targetId: target.id, reason, ticket, metadata: {} });
-    const events = await listAuditEvents(rt.db, { subjectId: target.id });
+    const events = await listAuditEvents(rt.database.db, { subjectId: target.id });
     return { result, events: events.items };
   }
 

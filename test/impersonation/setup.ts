@@ -23,7 +23,7 @@ export const REASON = "Ticket: the customer cannot see their invoices";
 
 /** A user of `role` with a live session: its token and validated context. */
 export async function signedIn(rt: TestRuntime, role: UserRole = "admin") {
-  const user = await createUser(rt.db, { role });
+  const user = await createUser(rt.database.db, { role });
   const { token, sessionId } = await rt.sessions.createSession(user.id, { ip: "127.0.0.1", userAgent: "vitest" });
   const context = (await rt.sessions.validateSessionWithCache(token))!;
   return { user, token, sessionId, context };
@@ -32,7 +32,7 @@ export async function signedIn(rt: TestRuntime, role: UserRole = "admin") {
 /** An admin (or `actorRole`) impersonating a fresh target of `targetRole`. */
 export async function impersonating(rt: TestRuntime, actorRole: UserRole = "admin", targetRole: UserRole = "user") {
   const admin = await signedIn(rt, actorRole);
-  const target = await createUser(rt.db, { role: targetRole });
+  const target = await createUser(rt.database.db, { role: targetRole });
   const started = await startImpersonation(rt.impersonation, { context: admin.context, targetId: target.id, reason: REASON, metadata: {} });
   if (!started.ok) throw new Error(`impersonation did not start: ${started.code}`);
   const context = (await rt.sessions.validateSessionWithCache(started.value.token)) as SessionContext;
@@ -40,5 +40,5 @@ export async function impersonating(rt: TestRuntime, actorRole: UserRole = "admi
 }
 
 export async function auditCount(rt: TestRuntime, action: string, subjectId: string): Promise<number> {
-  return (await listAuditEvents(rt.db, { action, subjectId })).total;
+  return (await listAuditEvents(rt.database.db, { action, subjectId })).total;
 }

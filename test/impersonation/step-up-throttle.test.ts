@@ -32,7 +32,7 @@ describe("step-up throttling on PGlite", () => {
     const admin = await signedIn(rt, "admin");
     // Last password entry long ago: every start asks for it again.
     const context = { ...admin.context, lastAuthenticatedAt: 0 };
-    const target = await createUser(rt.db, { role: "user" });
+    const target = await createUser(rt.database.db, { role: "user" });
     const attempt = (password: string) =>
       startImpersonation(deps, { context, targetId: target.id, reason: "Step-up throttle check", password, metadata });
     for (let i = 0; i < wrong; i++) {
@@ -48,9 +48,9 @@ describe("step-up throttling on PGlite", () => {
     expect(!refused.ok && Number(refused.details?.retryAfter)).toBeGreaterThan(0);
     expect(!refused.ok && refused.message).toMatch(/Too many wrong passwords/);
 
-    const denials = (await listAuditEvents(rt.db, { actorId: admin.user.id, subjectId: target.id, action: "impersonation.denied", pageSize: 50 })).items;
+    const denials = (await listAuditEvents(rt.database.db, { actorId: admin.user.id, subjectId: target.id, action: "impersonation.denied", pageSize: 50 })).items;
     expect(denials.map((d) => d.metadata?.code)).toEqual(["RATE_LIMITED", ...Array(LIMIT).fill("REAUTH_REQUIRED")]);
-    const starts = await listAuditEvents(rt.db, { actorId: admin.user.id, action: "impersonation.start" });
+    const starts = await listAuditEvents(rt.database.db, { actorId: admin.user.id, action: "impersonation.start" });
     expect(starts.total).toBe(0);
   });
 

@@ -66,11 +66,11 @@ describe.skipIf(!pg.ok)("mail delivery over SMTP (PostgreSQL)", () => {
   it("an impersonation's mails arrive at the user's address with From, Subject and a Message-ID from the outbox row", async () => {
     const smtp = new TestSmtpServer(await freePort());
     await smtp.start();
-    const worker = workerFor(a.db, smtp.url);
+    const worker = workerFor(a.database.db, smtp.url);
     try {
       const imp = await impersonating(a);
       await stopImpersonation(a.impersonation, imp.context, {});
-      const rows = await a.db.select().from(mailOutbox).where(eq(mailOutbox.recipient, imp.target.email));
+      const rows = await a.database.db.select().from(mailOutbox).where(eq(mailOutbox.recipient, imp.target.email));
       expect(rows).toHaveLength(2);
       expect(await worker.drainOnce()).toMatchObject({ sent: 2, failed: 0 });
       const mine = smtp.received.filter((m) => m.to.includes(imp.target.email));
@@ -82,7 +82,7 @@ describe.skipIf(!pg.ok)("mail delivery over SMTP (PostgreSQL)", () => {
       expect(started.raw).toContain(imp.admin.user.name);
       expect(mine.some((m) => m.headers.subject === "Staff access to your account ended")).toBe(true);
       for (const secret of [imp.token, imp.context.sessionId, imp.admin.token, imp.admin.sessionId]) expect(smtp.received.map((m) => m.raw).join("\n")).not.toContain(secret);
-      const sent = await a.db.select().from(mailOutbox).where(eq(mailOutbox.recipient, imp.target.email));
+      const sent = await a.database.db.select().from(mailOutbox).where(eq(mailOutbox.recipient, imp.target.email));
       expect(sent.every((r) => r.sentAt !== null && r.attempts === 1)).toBe(true);
     } finally {
       await worker.stop();
@@ -95,27 +95,27 @@ describe.skipIf(!pg.ok)("mail delivery over SMTP (PostgreSQL)", () => {
     const url = `smtp://127.0.0.1:${port}`;
     const to = (n: number) => `race-${n}@example.com`;
     const ids: string[] = [];
-    for (let n = 0; n < 12; n++) ids.push((await enqueueMail(a.db, { to: to(n), template: "impersonation_started", data: sample(n) })).id);
+    for (let n = 0; n < 12; n++) ids.push((await enqueueMail(a.database.db, { to: to(n), template: "impersonation_started", data: sample(n) })).id);
 
     // A backoff longer than a pass over the batch takes on a loaded machine, so the second pass finds nothing due.
     const slow = { retryBaseMs: 3000, retryMaxMs: 3000 };
-    const first = workerFor(a.db, url, slow);
+    const first = workerFor(a.database.db, url, slow);
     const failed = await first.drainOnce();
     expect(failed).toEqual({ sent: 0, failed: 12 });
-    const waiting = await a.db.select().from(mailOutbox).where(eq(mailOutbox.recipient, to(0)));
+    const waiting = await a.database.db.select().from(mailOutbox).where(eq(mailOutbox.recipient, to(0)));
     expect(waiting[0]).toMatchObject({ attempts: 1, sentAt: null, failedAt: null });
     expect(waiting[0]!.lastError).toMatch(/ECONNREFUSED|connect/i);
     expect(waiting[0]!.nextAttemptAt.getTime()).toBeGreaterThan(Date.now() - 1000);
     // Within the backoff nothing is due: a second pass sends nothing and counts no attempt.
     expect(await first.drainOnce()).toEqual({ sent: 0, failed: 0 });
-    expect((await outboxStats(a.db)).pending).toBeGreaterThanOrEqual(12);
+    expect((await outboxStats(a.database.db)).pending).toBeGreaterThanOrEqual(12);
 
     const smtp = new TestSmtpServer(port);
     await smtp.start();
-    const workers = [first, workerFor(b.db, url, slow)];
+    const workers = [first, workerFor(b.database.db, url, slow)];
     try {
       for (const w of workers) w.start();
-      await eventually(async () => (await a.db.select().from(mailOutbox)).filter((r) => ids.includes(r.id) && r.sentAt).length === ids.length, 20_000, 50);
+      await eventually(async () => (await a.database.db.select().from(mailOutbox)).filter((r) => ids.includes(r.id) && r.sentAt).length === ids.length, 20_000, 50);
       // Give a duplicate every chance to show up before counting.
       await new Promise((r) => setTimeout(r, 500));
     } finally {
@@ -125,7 +125,7 @@ describe.skipIf(!pg.ok)("mail delivery over SMTP (PostgreSQL)", () => {
     const perRecipient = new Map<string, number>();
     for (const m of smtp.received) for (const r of m.to) perRecipient.set(r, (perRecipient.get(r) ?? 0) + 1);
     for (let n = 0; n < 12; n++) expect(perRecipient.get(to(n)), to(n)).toBe(1);
-    const rows = (await a.db.select().from(mailOutbox)).filter((r) => ids.includes(r.id));
+    const rows = (await a.database.db.select().from(mailOutbox)).filter((r) => ids.includes(r.id));
     expect(rows.every((r) => r.attempts === 2 && r.sentAt && r.lastError === null)).toBe(true);
   });
 
@@ -140,16 +140,16 @@ describe("dead messages (PGlite)", () => {
 
   it("a message that keeps failing is dead after MAIL_MAX_ATTEMPTS and the health stats count it", async () => {
     const url = `smtp://127.0.0.1:${await freePort()}`;
-    const { id } = await enqueueMail(a.db, { to: "dead@example.com", template: "impersonation_started", data: sample(99) });
-    const worker = workerFor(a.db, url, { maxAttempts: 2, retryBaseMs: 10, retryMaxMs: 10 });
-    const before = await outboxStats(a.db);
+    const { id } = await enqueueMail(a.database.db, { to: "dead@example.com", template: "impersonation_started", data: sample(99) });
+    const worker = workerFor(a.database.db, url, { maxAttempts: 2, retryBaseMs: 10, retryMaxMs: 10 });
+    const before = await outboxStats(a.database.db);
     await worker.drainOnce();
     await new Promise((r) => setTimeout(r, 50));
     await worker.drainOnce();
-    const [row] = await a.db.select().from(mailOutbox).where(eq(mailOutbox.id, id));
+    const [row] = await a.database.db.select().from(mailOutbox).where(eq(mailOutbox.id, id));
     expect(row).toMatchObject({ attempts: 2, sentAt: null });
     expect(row!.failedAt).not.toBeNull();
-    const after = await outboxStats(a.db);
+    const after = await outboxStats(a.database.db);
     expect(after).toEqual({ pending: before.pending - 1, failed: before.failed + 1, oldestPendingAgeS: null });
     await new Promise((r) => setTimeout(r, 50));
     expect(await worker.drainOnce()).toEqual({ sent: 0, failed: 0 });
@@ -158,11 +158,11 @@ describe("dead messages (PGlite)", () => {
 
   it("a message still under its limit is not dead after one failure", async () => {
     const url = `smtp://127.0.0.1:${await freePort()}`;
-    const { id } = await enqueueMail(a.db, { to: "alive@example.com", template: "impersonation_started", data: sample(98) });
-    const worker = workerFor(a.db, url, { maxAttempts: 2 });
+    const { id } = await enqueueMail(a.database.db, { to: "alive@example.com", template: "impersonation_started", data: sample(98) });
+    const worker = workerFor(a.database.db, url, { maxAttempts: 2 });
     await worker.drainOnce();
     await worker.stop();
-    const [row] = await a.db.select().from(mailOutbox).where(eq(mailOutbox.id, id));
+    const [row] = await a.database.db.select().from(mailOutbox).where(eq(mailOutbox.id, id));
     expect(row).toMatchObject({ attempts: 1, failedAt: null, sentAt: null });
   });
 });

@@ -12,7 +12,7 @@ export const metadata: Metadata = { title: "Set your password", referrer: "no-re
 export default async function SetPasswordPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const token = firstParam(await searchParams, "token") ?? "";
   const runtime = await getRuntime();
-  const holder = await findUsableAccountToken(runtime.db, token, PASSWORD_LINK_PURPOSES, new Date(runtime.clock()));
+  const holder = await findUsableAccountToken(runtime.database.db, token, PASSWORD_LINK_PURPOSES, new Date(runtime.clock()));
   return (
     <div className="mx-auto mt-6 max-w-sm sm:mt-12">
       <div className={`${ui.card} px-6 py-8 sm:px-8`}>

@@ -20,7 +20,7 @@ export default async function EnrolTotpPage({ searchParams }: { searchParams: Pr
   const required = firstParam(await searchParams, "required") === "1";
   const session = await requireUser("/account/mfa");
   const runtime = await getRuntime();
-  const secret = session.impersonation ? null : await pendingTotpSecret(runtime.db, runtime.mfa.box, session.user.id);
+  const secret = session.impersonation ? null : await pendingTotpSecret(runtime.database.db, runtime.mfa.box, session.user.id);
   const view = secret ? totpEnrolmentView(secret, session.user.email, runtime.mfa.issuer) : null;
   const pending = view ? (
     <>

@@ -33,8 +33,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const { session, denied } = await checkStaffPage(auditHref(view));
   if (denied) return <ForbiddenView impersonatedName={session.impersonation ? session.user.name : null} />;
   const runtime = await getRuntime();
-  const [actor, subject, chain] = await Promise.all([resolvePerson(runtime.db, view.actor), resolvePerson(runtime.db, view.subject), auditChainStatus(runtime.db)]);
-  const { items, total } = await listAuditEvents(runtime.db, {
+  const [actor, subject, chain] = await Promise.all([resolvePerson(runtime.database.db, view.actor), resolvePerson(runtime.database.db, view.subject), auditChainStatus(runtime.database.db)]);
+  const { items, total } = await listAuditEvents(runtime.database.db, {
     actorId: actor.id,
     subjectId: subject.id,
     actorSearch: actor.search,

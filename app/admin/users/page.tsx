@@ -36,17 +36,17 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   const runtime = await getRuntime();
   const now = runtime.clock();
   const [{ items, total }, target] = await Promise.all([
-    listUsers(runtime.db, {
+    listUsers(runtime.database.db, {
       q: view.q,
       role: view.role,
       status: view.status,
-      onlyIds: view.invited ? hasPendingInvitation(runtime.db, new Date(now)) : undefined,
+      onlyIds: view.invited ? hasPendingInvitation(runtime.database.db, new Date(now)) : undefined,
       sort: view.sort,
       dir: view.dir,
       page: view.page,
       pageSize: PAGE_SIZE,
     }),
-    view.impersonate ? findUserById(runtime.db, view.impersonate) : null,
+    view.impersonate ? findUserById(runtime.database.db, view.impersonate) : null,
   ]);
   // A page past the end (a shared link to a list that shrank, a typed URL) shows the last page instead of nothing.
   const lastPage = Math.max(1, Math.ceil(total / PAGE_SIZE));
@@ -56,12 +56,12 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
     view.from === "user" && isUuid(view.impersonate) ? `/admin/users/${view.impersonate}` : usersHref(view, { impersonate: undefined, from: undefined });
   const decision = target ? canImpersonate({ ...session.user, impersonating: false }, target) : null;
   // Only when the dialog is open: the step-up asks for a code instead of the password when a second factor exists.
-  const factor = target ? await strongestFactor(runtime.db, session.user.id) : null;
+  const factor = target ? await strongestFactor(runtime.database.db, session.user.id) : null;
   const writeRefusal = target
-    ? await writeModeRefusal({ db: runtime.db, ...runtime.config.impersonation, now }, session.user, target.id)
+    ? await writeModeRefusal({ db: runtime.database.db, ...runtime.config.impersonation, now }, session.user, target.id)
     : null;
   const filtered = Boolean(view.q || view.role || view.status || view.invited);
-  const invitations = await invitationStates(runtime.db, items.map((u) => u.id), new Date(now));
+  const invitations = await invitationStates(runtime.database.db, items.map((u) => u.id), new Date(now));
 
   return (
     <>
@@ -131,7 +131,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
         </Form>
 
         <section aria-label="Users" className={`${ui.card} overflow-hidden`}>
-          <UsersTable view={view} items={items} invitations={invitations} actor={session.user} now={now} grants={await grantStatusOf(runtime.db, items.map((u) => u.id), now)} />
+          <UsersTable view={view} items={items} invitations={invitations} actor={session.user} now={now} grants={await grantStatusOf(runtime.database.db, items.map((u) => u.id), now)} />
           <Pagination page={view.page} pageSize={PAGE_SIZE} total={total} hrefFor={(page) => usersHref(view, { page, impersonate: undefined, from: undefined })} />
         </section>
       </div>

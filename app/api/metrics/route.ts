@@ -13,7 +13,7 @@ export const GET = probeHandler(ROUTE, async (request) => {
   const denied = operatorDenied(request);
   if (denied) return denied;
   const runtime = await runtimeForProbe();
-  if (runtime) await refreshScrapeGauges(runtime);
+  if (runtime) await refreshScrapeGauges({ db: runtime.database.db, cache: runtime.cache });
   const { registry } = getMetrics();
   return new Response(await registry.metrics(), { headers: { "Content-Type": registry.contentType } });
 });

@@ -18,7 +18,7 @@ const TONES = { pending: "slate", retrying: "amber", sent: "emerald", failed: "r
 export default async function DevMailboxPage() {
   const runtime = await getRuntime();
   if (!runtime.config.mail.devMailbox) notFound();
-  const messages = await listOutbox(runtime.db, 100);
+  const messages = await listOutbox(runtime.database.db, 100);
   return (
     <div className="space-y-6">
       <div>

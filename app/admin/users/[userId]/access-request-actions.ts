@@ -16,7 +16,7 @@ export async function requestAccessAction(formData: FormData): Promise<void> {
   const { runtime, session, metadata } = await requireActionSession(page, "staff");
   const text = z.string().max(10_000).catch("");
   const result = await requestAccess(
-    { db: runtime.db, impersonationSessions: runtime.impersonationSessions, clock: runtime.clock },
+    { db: runtime.database.db, impersonationSessions: runtime.impersonationSessions, clock: runtime.clock },
     session,
     { userId, scope: text.parse(form.get("scope")), reason: text.parse(form.get("reason")) },
     metadata,

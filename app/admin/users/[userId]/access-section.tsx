@@ -8,7 +8,7 @@ import { requestAccessAction } from "./access-request-actions";
 
 /** The user's consent as staff see it, and the form to ask for it (answered by the user on /account). */
 export async function AccessSection({ runtime, user }: { runtime: Runtime; user: { id: string; name: string } }) {
-  const status = (await grantStatusOf(runtime.db, [user.id], runtime.clock())).get(user.id);
+  const status = (await grantStatusOf(runtime.database.db, [user.id], runtime.clock())).get(user.id);
   return (
     <section aria-labelledby="support-access-heading" className={ui.card}>
       <div className={ui.cardHeader}>

@@ -38,16 +38,16 @@ export default async function UserDetailPage({ params }: Props) {
   // Not notFound(): its 404 is an empty page without JavaScript (see app/_lib/not-found.ts).
   if (!isUuid(userId)) redirectToNotFound();
   const runtime = await getRuntime();
-  const user = await findUserById(runtime.db, userId);
+  const user = await findUserById(runtime.database.db, userId);
   if (!user) redirectToNotFound();
   const flash = await readPageFlash(`/admin/users/${user.id}`);
   const now = runtime.clock();
   const [sessions, asSubject, asActor] = await Promise.all([
     runtime.sessions.listUserSessions(user.id),
-    listAuditEvents(runtime.db, { subjectId: user.id, actions: HISTORY_AS_SUBJECT, pageSize: 20 }),
-    listAuditEvents(runtime.db, { actorId: user.id, actions: HISTORY_AS_ACTOR, pageSize: 20 }),
+    listAuditEvents(runtime.database.db, { subjectId: user.id, actions: HISTORY_AS_SUBJECT, pageSize: 20 }),
+    listAuditEvents(runtime.database.db, { actorId: user.id, actions: HISTORY_AS_ACTOR, pageSize: 20 }),
   ]);
-  const invitation = (await invitationStates(runtime.db, [user.id], new Date(now))).get(user.id);
+  const invitation = (await invitationStates(runtime.database.db, [user.id], new Date(now))).get(user.id);
   const isAdmin = session.user.role === "admin";
   const isSelf = session.user.id === user.id;
   // Shown disabled rather than hidden, so support staff know the controls exist and whom to ask.

@@ -12,8 +12,8 @@ import { ResetMfaForm } from "./reset-mfa-form";
  */
 export async function ResetMfaSection({ runtime, session, user }: { runtime: Runtime; session: SessionContext; user: PublicUser }) {
   if (session.user.role !== "admin" || session.user.id === user.id) return null;
-  const methods = await secondFactorMethods(runtime.db, user.id);
-  const factor = await strongestFactor(runtime.db, session.user.id);
+  const methods = await secondFactorMethods(runtime.database.db, user.id);
+  const factor = await strongestFactor(runtime.database.db, session.user.id);
   const fresh = isStepUpFresh(
     { hasSecondFactor: factor !== null, lastAuthenticatedAt: session.lastAuthenticatedAt, mfaVerifiedAt: session.mfaVerifiedAt },
     runtime.clock(),

@@ -41,7 +41,7 @@ export const GET = apiHandler(ROUTE, async (ctx) => {
     ...dayRange({ from: query.from, to: query.to }),
   };
   if (query.format) {
-    const body = await openAuditExport(ctx.runtime.db, filters, query.format);
+    const body = await openAuditExport(ctx.runtime.database.db, filters, query.format);
     const stamp = new Date().toISOString().slice(0, 19).replaceAll(":", "-");
     return new Response(body, {
       headers: {
@@ -53,7 +53,7 @@ export const GET = apiHandler(ROUTE, async (ctx) => {
   }
   const page = query.page ?? 1;
   const pageSize = query.pageSize ?? 25;
-  const { items, total } = await listAuditEvents(ctx.runtime.db, { ...filters, page, pageSize });
+  const { items, total } = await listAuditEvents(ctx.runtime.database.db, { ...filters, page, pageSize });
   return NextResponse.json({
     page,
     pageSize,

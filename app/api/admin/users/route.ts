@@ -24,7 +24,7 @@ export const GET = apiHandler(ROUTE, async (ctx) => {
   const query = readQuery(ctx.request, Query);
   const page = query.page ?? 1;
   const pageSize = query.pageSize ?? 25;
-  const { items, total } = await listUsers(ctx.runtime.db, { ...query, page, pageSize }, new Date(ctx.runtime.clock()));
+  const { items, total } = await listUsers(ctx.runtime.database.db, { ...query, page, pageSize }, new Date(ctx.runtime.clock()));
   return NextResponse.json({
     page,
     pageSize,

@@ -9,7 +9,7 @@ const ROUTE = "/api/auth/mfa";
 /** The caller's second factors: what is enrolled, whether one is required for their role, recovery codes left. */
 export const GET = apiHandler(ROUTE, async (ctx) => {
   const session = await requireApiSession(ctx);
-  const { db, mfa } = ctx.runtime;
+  const { database: { db }, mfa } = ctx.runtime;
   const methods = await secondFactorMethods(db, session.user.id);
   return NextResponse.json({
     requirement: mfaRequirement(session.user.role, mfa.policy),

@@ -49,7 +49,7 @@ export default async function ConfirmUserActionPage({ params, searchParams }: Pr
   if (denied || session.user.role !== "admin") return <ForbiddenView impersonatedName={session.impersonation ? session.user.name : null} />;
   if (!isUuid(userId)) redirectToNotFound();
   const runtime = await getRuntime();
-  const user = await findUserById(runtime.db, userId);
+  const user = await findUserById(runtime.database.db, userId);
   if (!user) redirectToNotFound();
   const back = `/admin/users/${user.id}`;
   const action = parseConfirmedAction(await searchParams);

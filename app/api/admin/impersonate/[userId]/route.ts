@@ -20,7 +20,7 @@ const Body = z.object({
 /** Refusals decided at the edge (cross-site, wrong method) are audited too when the caller is signed in. */
 async function denyAtEdge(ctx: ApiContext, error: AppError): Promise<Response> {
   const session = await sessionOf(ctx).catch(() => null);
-  if (session) await recordImpersonationDenial(ctx.runtime.db, session, error.code, metadataOf(ctx), ctx.params.userId ?? null);
+  if (session) await recordImpersonationDenial(ctx.runtime.database.db, session, error.code, metadataOf(ctx), ctx.params.userId ?? null);
   throw error;
 }
 
@@ -58,7 +58,7 @@ export const POST = apiHandler(ROUTE, async (ctx) => {
 
 const wrongMethod = apiHandler(ROUTE, async (ctx) => {
   const session = await sessionOf(ctx).catch(() => null);
-  if (session) await recordImpersonationDenial(ctx.runtime.db, session, "METHOD_NOT_ALLOWED", metadataOf(ctx), ctx.params.userId ?? null);
+  if (session) await recordImpersonationDenial(ctx.runtime.database.db, session, "METHOD_NOT_ALLOWED", metadataOf(ctx), ctx.params.userId ?? null);
   return jsonError("METHOD_NOT_ALLOWED", { headers: { Allow: "POST" } });
 });
 export const GET = wrongMethod;

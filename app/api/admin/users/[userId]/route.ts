@@ -21,7 +21,7 @@ export const GET = apiHandler(ROUTE, async (ctx) => {
   await requireApiStaff(ctx);
   const id = ctx.params.userId ?? "";
   if (!isUuid(id)) throw new AppError("INVALID_ID");
-  const user = await findUserById(ctx.runtime.db, id);
+  const user = await findUserById(ctx.runtime.database.db, id);
   return user ? NextResponse.json({ user: present(user) }) : jsonError("USER_NOT_FOUND");
 });
 

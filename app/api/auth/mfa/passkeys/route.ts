@@ -14,7 +14,7 @@ const Body = z.object({ name: z.string().max(200).optional(), response: Attestat
 /** The caller's passkeys: name, when added, when last used. Never the keys themselves. */
 export const GET = apiHandler(ROUTE, async (ctx) => {
   const session = await requireApiSession(ctx);
-  const passkeys = session.impersonation ? [] : await listPasskeys(ctx.runtime.db, session.user.id);
+  const passkeys = session.impersonation ? [] : await listPasskeys(ctx.runtime.database.db, session.user.id);
   return NextResponse.json({
     passkeys: passkeys.map((p) => ({ id: p.id, name: p.name, createdAt: p.createdAt.toISOString(), lastUsedAt: p.lastUsedAt?.toISOString() ?? null })),
   });
