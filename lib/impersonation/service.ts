@@ -3,11 +3,9 @@
  * changes nothing else; every start and stop is audited with actor, subject, reason, ip and user agent.
  */
 import { recordAuditEvent, type AuditEventInput } from "../audit/audit";
-import { verifyPassword } from "../auth/password";
-import { isOverlongPassword } from "../auth/password-policy";
 import { accessRefusal } from "../auth/access";
-import { isStepUpFresh } from "../auth/mfa/policy";
-import { stepUpWithFactor, strongestFactor, type FactorAnswer, type MfaDeps } from "../auth/mfa/service";
+import type { FactorAnswer, MfaDeps } from "../auth/mfa/service";
+import { stepUp } from "../auth/step-up";
 import type { LoginThrottle } from "../auth/rate-limit";
 import type { Db } from "../db/types";
 import { fail, ok, type ErrorCode, type Result } from "../errors";
@@ -16,7 +14,7 @@ import type { SessionManager } from "../session/manager";
 import { impersonationAuditMetadata, trueUserOf, type SessionContext, type SessionMetadata } from "../session/types";
 import type { ImpersonationMode, UserRole } from "../db/schema";
 import { confirmGrantLive, isMode, liveGrantCovering } from "./grants";
-import { findUserById, getPasswordHash, isUuid, type PublicUser } from "../users/users";
+import { findUserById, isUuid, type PublicUser } from "../users/users";
 import { checkReasonAndTicket, cleanText, MAX_REASON_LENGTH } from "./limits";
 import { canImpersonate, canImpersonateWithWrite, consentNeeded, mayImpersonateAnyone, type ConsentPolicy } from "./policy";
 
@@ -102,67 +100,11 @@ export async function recordImpersonationDenial(
   });
 }
 
-function formatWait(seconds: number): string {
-  if (seconds < 90) return `${seconds} seconds`;
-  return `${Math.ceil(seconds / 60)} minutes`;
-}
-
-/**
- * Step-up before Sign In As: within IMPERSONATION_REAUTH_WINDOW of the strongest factor the actor has. With a
- * second factor that means a fresh passkey or code (the password alone is not enough); without one, the password again.
- * Answers the session to start from, marked as freshly verified.
- */
-async function freshStepUp(
-  deps: ImpersonationDeps,
-  input: StartInput,
-  base: Parameters<typeof deny>[1],
-): Promise<Result<SessionContext>> {
-  const { context, metadata } = input;
-  const actor = trueUserOf(context);
-  const now = deps.sessions.clock();
-  const factor = await strongestFactor(deps.db, actor.id);
-  const fresh = isStepUpFresh({ hasSecondFactor: factor !== null, lastAuthenticatedAt: context.lastAuthenticatedAt, mfaVerifiedAt: context.mfaVerifiedAt }, now, deps.reauthWindowS);
-  if (fresh) return ok(context);
-
-  if (factor) {
-    const code = typeof input.code === "string" ? input.code.trim() : "";
-    // The answer comes with the request itself (a passkey's assertion, or a typed code), never from an earlier
-    // one: with a step-up window of 0 every Sign In As is confirmed on its own.
-    const answer: FactorAnswer | null = input.passkey ?? (code ? { method: "totp", code } : null);
-    if (!answer) {
-      return deny(deps, base, "REAUTH_REQUIRED", {
-        message: factor === "passkey" ? "Confirm with your passkey to continue." : "Enter a code from your authenticator app to continue.",
-        details: { reauthWindowS: deps.reauthWindowS, stepUpWith: factor },
-      });
-    }
-    const verified = await stepUpWithFactor(deps.mfa, context, answer, metadata);
-    if (!verified.ok) {
-      const refusal = verified.code === "RATE_LIMITED" ? "RATE_LIMITED" : "REAUTH_REQUIRED";
-      return deny(deps, base, refusal, { message: verified.message, details: { ...(verified.details ?? {}), stepUpWith: factor, cause: verified.code } });
-    }
-    return ok({ ...context, lastAuthenticatedAt: now, mfaVerifiedAt: now, aal: 2 });
-  }
-
-  if (typeof input.password !== "string" || input.password.length === 0) {
-    return deny(deps, base, "REAUTH_REQUIRED", { details: { reauthWindowS: deps.reauthWindowS, stepUpWith: "password" } });
-  }
-  const ip = metadata.ip ?? "unknown";
-  // Checked before the password: once the limit is reached even the right one waits, as at login.
-  const retryAfter = await deps.throttle.retryAfter(ip, actor.email);
-  if (retryAfter > 0) {
-    return deny(deps, base, "RATE_LIMITED", {
-      message: `Too many wrong passwords. Wait ${formatWait(retryAfter)} and try again.`,
-      details: { retryAfter, stepUp: true },
-    });
-  }
-  const hash = await getPasswordHash(deps.db, actor.id);
-  if (!hash || isOverlongPassword(input.password) || !(await verifyPassword(hash, input.password))) {
-    await deps.throttle.recordFailure(ip, actor.email);
-    return deny(deps, base, "REAUTH_REQUIRED", { message: "That password is not correct.", details: { wrongPassword: true } });
-  }
-  await deps.throttle.recordSuccess(ip, actor.email);
-  await deps.sessions.markAuthenticated(context.sessionId);
-  return ok({ ...context, lastAuthenticatedAt: now });
+/** Step-up before Sign In As (lib/auth/step-up); a refusal is audited like every other. */
+async function freshStepUp(deps: ImpersonationDeps, input: StartInput, base: Parameters<typeof deny>[1]): Promise<Result<SessionContext>> {
+  const stepped = await stepUp({ ...deps, windowS: deps.reauthWindowS }, input.context, input, input.metadata);
+  if (stepped.ok) return stepped;
+  return deny(deps, base, stepped.code, { message: stepped.message, details: stepped.details });
 }
 
 export async function startImpersonation(deps: ImpersonationDeps, input: StartInput): Promise<Result<StartedImpersonation>> {
