@@ -81,6 +81,7 @@ const envSchema = z.object({
   SESSION_L1_TTL_MS: int(1000, 1),
   SESSION_L1_MAX: int(10_000, 1),
   SESSION_PRUNE_INTERVAL_S: int(3600, 0),
+  AUDIT_ANCHOR_INTERVAL_S: int(300, 0),
 
   IMPERSONATION_TTL: int(3600, 10),
   IMPERSONATION_REAUTH_WINDOW: int(900, 0),
@@ -195,6 +196,8 @@ export interface AppConfig {
     l1: { enabled: boolean; ttlMs: number; max: number };
     pruneIntervalS: number;
   };
+  /** How often the audit chain head goes to the log when it moved (lib/audit/anchor.ts); 0: never. */
+  auditAnchorIntervalS: number;
   impersonation: {
     ttlS: number;
     reauthWindowS: number;
@@ -426,6 +429,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
       l1: { enabled: e.SESSION_L1_ENABLED, ttlMs: e.SESSION_L1_TTL_MS, max: e.SESSION_L1_MAX },
       pruneIntervalS: e.SESSION_PRUNE_INTERVAL_S,
     },
+    auditAnchorIntervalS: e.AUDIT_ANCHOR_INTERVAL_S,
     impersonation: {
       ttlS: e.IMPERSONATION_TTL,
       reauthWindowS: e.IMPERSONATION_REAUTH_WINDOW,

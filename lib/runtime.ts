@@ -24,6 +24,7 @@ import { configureNotices } from "./notify/notify-audit";
 import { enqueueMail } from "./notify/outbox";
 import type { InvitationDeps } from "./account/invitations";
 import type { MailWorker } from "./notify/worker";
+import { startAuditAnchoring } from "./audit/anchor";
 import { runStartupTasks, startMailWorker, startSessionPruning } from "./startup";
 
 export interface Runtime {
@@ -145,6 +146,7 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
     stepUpWindowS: Math.max(config.impersonation.reauthWindowS, 300),
   };
   const stopPruning = overrides.skipStartupTasks ? null : startSessionPruning(config, sessions, logger);
+  const stopAnchoring = overrides.skipStartupTasks ? null : startAuditAnchoring(database.db, logger, config.auditAnchorIntervalS);
   configureNotices({ impersonation: config.notify.impersonation, disclose: config.impersonation.disclose });
   const mailWorker = overrides.skipStartupTasks ? null : startMailWorker(config, db, logger);
 
@@ -190,6 +192,7 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
     startedAt: Date.now(),
     async close() {
       stopPruning?.();
+      stopAnchoring?.();
       await mailWorker?.stop();
       await cache.close();
       await database.close();

@@ -8,12 +8,14 @@ import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { sql } from "drizzle-orm";
 import { recordAuditEvent } from "@/lib/audit/audit";
 import { canonicalAuditRow } from "@/lib/audit/canonical";
 import { auditChainStatus } from "@/lib/audit/chain-status";
-import { verifyAuditChain } from "@/lib/audit/verify";
+import { formatAnchor, readChainHead, startAuditAnchoring } from "@/lib/audit/anchor";
+import { parseAnchor, verifyAuditChain } from "@/lib/audit/verify";
+import type { Logger } from "@/lib/observability/logger";
 import { openDatabase } from "@/lib/db/client";
 import { rowsOf } from "@/lib/db/rows";
 import { MIGRATIONS_FOLDER, migrateDatabase } from "@/lib/db/migrate";
@@ -81,6 +83,29 @@ describe("the audit chain on PGlite", () => {
     await rt.database.db.transaction(async (tx) => recordAuditEvent(tx, { action: "auth.login", actorId: ada.id, subjectId: ada.id, ip: "127.0.0.1" }));
     const report = await verifyAuditChain(rt.database.db, { batchSize: 1 });
     expect(report).toMatchObject({ ok: true, rows: 2, head: { seq: 2 } });
+  });
+
+  it("logs the head as an anchor when it moved, and a chain that no longer holds an anchored link fails against it", async () => {
+    const lines: { msg: string; fields?: Record<string, unknown> }[] = [];
+    const quiet = () => {};
+    const logger: Logger = { enabled: () => true, debug: quiet, warn: quiet, error: quiet, info: (msg, fields) => void lines.push({ msg, fields }) };
+    const stop = startAuditAnchoring(rt.database.db, logger, 3600)!;
+    try {
+      await vi.waitFor(() => expect(lines).toHaveLength(1));
+      const head = (await readChainHead(rt.database.db))!;
+      expect(lines[0]).toEqual({ msg: "audit chain head", fields: { anchor: formatAnchor(head) } });
+      const anchor = parseAnchor(String(lines[0]!.fields!.anchor))!;
+      expect(anchor).toEqual(head);
+      expect(await verifyAuditChain(rt.database.db, { anchors: [anchor] })).toMatchObject({ ok: true });
+      // A row whose content and hash were both recomputed after the anchor was taken: not the anchored row.
+      const forged = { seq: anchor.seq, hash: anchor.hash.replace(/^./, (c) => (c === "0" ? "1" : "0")) };
+      expect(await verifyAuditChain(rt.database.db, { anchors: [forged] })).toMatchObject({ ok: false, break: { problem: "anchor_mismatch", seq: anchor.seq } });
+      expect(parseAnchor("12:abc")).toBeNull();
+      expect(parseAnchor(`-1:${"a".repeat(64)}`)).toBeNull();
+    } finally {
+      stop();
+    }
+    expect(startAuditAnchoring(rt.database.db, logger, 0)).toBeNull();
   });
 
   it("reports the console's chain status: under way while a walk outlasts the page's wait, then verified with the rows counted", async () => {
@@ -203,7 +228,10 @@ describe.skipIf(!pg.ok)("the audit chain on PostgreSQL", () => {
       const intact = run(scratch.url);
       expect(intact.status, intact.stderr).toBe(0);
       expect(intact.stdout).toMatch(/audit chain verifies: 0 rows/);
-      expect(intact.stdout).toMatch(/head seq=0 hash=0{64}/);
+      expect(intact.stdout).toMatch(/head \(anchor\): 0:0{64}/);
+      const malformed = spawnSync("npx", ["tsx", "scripts/audit-verify.ts", "--anchor", "3:nothex"], { env: { ...process.env, DATABASE_URL: scratch.url, NODE_ENV: "test", SESSION_SECRET: "x".repeat(40), LOG_LEVEL: "silent" }, encoding: "utf8", timeout: 120_000 });
+      expect(malformed.status).not.toBe(0);
+      expect(malformed.stderr).toContain("--anchor 3:nothex: expected <seq>:<64 hex digits>");
     } finally {
       await scratch.drop();
     }
@@ -237,6 +265,23 @@ describe.skipIf(!pg.ok)("the audit chain on PostgreSQL", () => {
       expect(await verifyAuditChain(rt3.database.db)).toMatchObject({ ok: false, rows: 2, break: { problem: "head_mismatch", seq: 3 } });
     } finally {
       await rt3.dispose();
+    }
+  });
+
+  it("notices a chain cut at the end with its head rewritten to match only through an anchor kept outside", async () => {
+    const rt4 = await createTestRuntime({ backend: "postgres" });
+    try {
+      await writeSome(rt4, 4);
+      const anchor = (await readChainHead(rt4.database.db))!;
+      expect(anchor.seq).toBe(4);
+      await tamperWith(rt4, "delete from audit_events where seq >= 3; update audit_chain_head set seq = 2, hash = (select hash from audit_events where seq = 2)");
+      // On its own the shortened chain is consistent, head included.
+      expect(await verifyAuditChain(rt4.database.db)).toMatchObject({ ok: true, rows: 2 });
+      const report = await verifyAuditChain(rt4.database.db, { anchors: [anchor] });
+      expect(report).toMatchObject({ ok: false, rows: 2, break: { problem: "anchor_mismatch", seq: 4 } });
+      expect(report.break!.message).toContain("before the anchored seq 4");
+    } finally {
+      await rt4.dispose();
     }
   });
 

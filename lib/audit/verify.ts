@@ -3,8 +3,9 @@
  * memory) and recomputes every hash in JavaScript (lib/audit/canonical.ts), never with the database's own
  * functions, so a replaced SQL function cannot vouch for itself.
  */
-import { asc, eq, gt } from "drizzle-orm";
-import { auditChainHead, auditEvents } from "../db/schema";
+import { asc, gt } from "drizzle-orm";
+import { auditEvents } from "../db/schema";
+import { readChainHead } from "./anchor";
 import type { Db } from "../db/types";
 import { chainedRowColumns } from "./columns";
 import { GENESIS_HASH, canonicalAuditRow, chainHash } from "./canonical";
@@ -17,7 +18,12 @@ export type ChainProblem =
   /** The row before this one is self-consistent but is not the row this one was chained to. */
   | "inserted"
   /** The head (audit_chain_head) disagrees with the last row: rows removed from, or added at, the end. */
-  | "head_mismatch";
+  | "head_mismatch"
+  /**
+   * A link recorded outside the database (an anchor) is not in the chain any more: the chain verifies on its
+   * own, so it was rewritten from that row on, hashes included.
+   */
+  | "anchor_mismatch";
 
 export interface ChainBreak {
   problem: ChainProblem;
@@ -42,12 +48,21 @@ export interface VerifyOptions {
   batchSize?: number;
   /** Start after a link already verified (seq and hash) instead of at the genesis: checks only the newer rows. */
   after?: { seq: number; hash: string };
+  /** Links recorded outside the database earlier (the head a log line or an operator kept): each must still be there. */
+  anchors?: readonly { seq: number; hash: string }[];
+}
+
+/** `seq:hash` as `audit:verify` prints its head and the anchor log line records it; null when malformed. */
+export function parseAnchor(text: string): { seq: number; hash: string } | null {
+  const match = /^(\d{1,15}):([0-9a-f]{64})$/.exec(text.trim());
+  return match ? { seq: Number(match[1]), hash: match[2]! } : null;
 }
 
 export async function verifyAuditChain(db: Db, options: VerifyOptions = {}): Promise<ChainReport> {
   const batchSize = options.batchSize ?? BATCH;
   let prev = { id: null as number | null, seq: options.after?.seq ?? 0, hash: options.after?.hash ?? GENESIS_HASH };
   let rows = 0;
+  const anchors = new Map((options.anchors ?? []).map((a) => [a.seq, a.hash]));
   const fail = (brk: ChainBreak): ChainReport => ({ ok: false, rows, head: { seq: prev.seq, hash: prev.hash }, break: brk });
   for (;;) {
     const batch = await db
@@ -70,16 +85,24 @@ export async function verifyAuditChain(db: Db, options: VerifyOptions = {}): Pro
       if (chainHash(row.prevHash, canonicalAuditRow({ ...row, seq })) !== row.hash) {
         return fail({ problem: "altered", id, seq, message: `row id ${id} (seq ${seq}) was altered: its content does not match its hash` });
       }
+      const anchored = anchors.get(seq);
+      if (anchored !== undefined && anchored !== row.hash) {
+        return fail({ problem: "anchor_mismatch", id, seq, message: `row id ${id} (seq ${seq}) is not the row that was anchored: the chain was rewritten from there on` });
+      }
       prev = { id, seq, hash: row.hash };
       rows++;
     }
     if (batch.length < batchSize) break;
   }
-  const [head] = await db.select({ seq: auditChainHead.seq, hash: auditChainHead.hash }).from(auditChainHead).where(eq(auditChainHead.id, 1));
+  const head = await readChainHead(db);
   if (!head) return fail({ problem: "head_mismatch", id: null, seq: null, message: "the chain head row (audit_chain_head id = 1) is missing" });
-  if (Number(head.seq) !== prev.seq || head.hash !== prev.hash) {
-    const why = Number(head.seq) > prev.seq ? `rows seq ${prev.seq + 1}–${head.seq} were removed from the end` : "the head does not match the last row";
-    return fail({ problem: "head_mismatch", id: null, seq: Number(head.seq), message: `the chain ends at seq ${prev.seq} but its head says seq ${head.seq}: ${why}` });
+  if (head.seq !== prev.seq || head.hash !== prev.hash) {
+    const why = head.seq > prev.seq ? `rows seq ${prev.seq + 1}–${head.seq} were removed from the end` : "the head does not match the last row";
+    return fail({ problem: "head_mismatch", id: null, seq: head.seq, message: `the chain ends at seq ${prev.seq} but its head says seq ${head.seq}: ${why}` });
+  }
+  const lost = [...anchors.keys()].filter((seq) => seq > prev.seq && seq > (options.after?.seq ?? 0));
+  if (lost.length > 0) {
+    return fail({ problem: "anchor_mismatch", id: null, seq: Math.min(...lost), message: `the chain ends at seq ${prev.seq}, before the anchored seq ${Math.min(...lost)}: rows were removed from the end and the head rewritten` });
   }
   return { ok: true, rows, head: { seq: prev.seq, hash: prev.hash } };
 }

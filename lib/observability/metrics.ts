@@ -33,6 +33,7 @@ function build() {
     refreshDeferred: new Counter({ name: "nsi_session_refresh_deferred_total", help: "Rolling-expiry writes skipped because Postgres was unavailable (the cached session was served)", registers: [registry] }),
     breakerState: new Gauge({ name: "nsi_redis_breaker_state", help: "Redis circuit breaker: 0 closed, 1 half-open, 2 open", registers: [registry] }),
     breakerTransitions: new Counter({ name: "nsi_redis_breaker_transitions_total", help: "Breaker state changes", labelNames: ["to"] as const, registers: [registry] }),
+    auditChainHeadSeq: new Gauge({ name: "nsi_audit_chain_head_seq", help: "Sequence number of the audit chain head (last seen); its hash goes to the log (lib/audit/anchor.ts)", registers: [registry] }),
     outboxDepth: new Gauge({ name: "nsi_cache_outbox_depth", help: "Pending Redis invalidations in the Postgres outbox (last seen)", registers: [registry] }),
     validationSeconds: new Histogram({
       name: "nsi_session_validation_seconds",

@@ -2,6 +2,7 @@
  * Gauges that describe state rather than events are refreshed when Prometheus scrapes, each probe bounded
  * so a slow Postgres cannot hang the scrape (the gauge then keeps its last value).
  */
+import { readChainHead } from "../audit/anchor";
 import type { SessionCache } from "../cache/session-cache";
 import { createPostgresOutbox } from "../cache/outbox";
 import type { Db } from "../db/types";
@@ -28,12 +29,14 @@ async function bounded<T>(work: Promise<T>): Promise<T | undefined> {
 
 export async function refreshScrapeGauges(deps: { db: Db; cache: SessionCache }, now = Date.now()): Promise<void> {
   const metrics = getMetrics();
-  const [active, depth] = await Promise.all([
+  const [active, depth, head] = await Promise.all([
     bounded(countLiveImpersonations(deps.db, now)),
     bounded(createPostgresOutbox(deps.db).depth()),
+    bounded(readChainHead(deps.db)),
   ]);
   if (active !== undefined) metrics.impersonationsActive.set(active);
   if (depth !== undefined) metrics.outboxDepth.set(depth);
+  if (head) metrics.auditChainHeadSeq.set(head.seq);
   const breaker = deps.cache.breaker?.current;
   if (breaker) metrics.breakerState.set(BREAKER_VALUE[breaker]);
 }
