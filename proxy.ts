@@ -7,13 +7,11 @@
  */
 import { NextResponse, type NextRequest } from "next/server";
 import { proxyConfigOf } from "@/lib/config";
-import { parseApiRouteTable, type ApiRoute } from "@/lib/http/api-routes";
 import { refuseHostileRequest, refuseMalformedPageForm } from "@/lib/next/request-guards";
 
-// Read once: the environment does not change under a running server. The route table is inlined at build
-// time by next.config.ts.
-let settings: { cookieName: string; appOrigin?: string; apiRoutes: ApiRoute[] } | undefined;
-const proxySettings = () => (settings ??= { ...proxyConfigOf(process.env), apiRoutes: parseApiRouteTable(process.env.NSI_API_ROUTES) });
+// Read once: the environment does not change under a running server.
+let settings: { cookieName: string; appOrigin?: string } | undefined;
+const proxySettings = () => (settings ??= proxyConfigOf(process.env));
 
 /** The protected pages of the matcher below (the other matcher entries exist only for the guards). */
 function isProtectedPage(pathname: string): boolean {
@@ -45,15 +43,13 @@ export const config = {
     "/account/:path*",
     "/admin/:path*",
     // For the guards only: the login form (a cross-site post would sign the victim in as the attacker),
-    // URLs with a percent sign (undecodable escapes), server-action calls from script, multipart posts to
-    // any page (a malformed one is a 500 in Next), and bodiless /api requests (methods Next does not route).
-    // /api requests with a body stay out: Next reads a matched request's whole body before the proxy runs,
-    // so a Content-Length larger than what is sent would hang there instead of getting the route's 413.
+    // URLs with a percent sign (undecodable escapes), server-action calls from script, and multipart posts
+    // to any page (a malformed one is a 500 in Next). Nothing else under /api: a proxy run costs an API
+    // request about as much as the route itself, and methods Next does not route are answered on the Node
+    // server (lib/next/unrouted-methods.ts).
     "/login",
     "/:path(.*%.*)",
     { source: "/:path*", has: [{ type: "header", key: "next-action" }] },
     { source: "/:path*", has: [{ type: "header", key: "content-type", value: ".*[Mm][Uu][Ll][Tt][Ii][Pp][Aa][Rr][Tt].*" }] },
-    { source: "/api/:path*", missing: [{ type: "header", key: "content-length" }, { type: "header", key: "transfer-encoding" }] },
-    { source: "/api/:path*", has: [{ type: "header", key: "content-length", value: "0" }], missing: [{ type: "header", key: "transfer-encoding" }] },
   ],
 };

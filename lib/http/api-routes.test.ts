@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { matchApiRoute, parseApiRouteTable, type ApiRoute } from "./api-routes";
+import { matchApiRoute, parseApiRouteTable, unroutedMethodAnswer, type ApiRoute } from "./api-routes";
 import { implementedMethods } from "./api-route-scan";
 
 const ROUTES: ApiRoute[] = [
@@ -49,5 +49,25 @@ describe("implementedMethods", () => {
       `export const PATCH = notFound;`,
     ].join("\n");
     expect(implementedMethods(source)).toEqual(["GET", "HEAD", "DELETE"]);
+  });
+});
+
+describe("unroutedMethodAnswer", () => {
+  it("leaves every method Next routes to Next, on every path", () => {
+    for (const method of ["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]) {
+      for (const path of ["/api/auth/user", "/api/nope", "/", "/admin/users"]) expect(unroutedMethodAnswer(method, path, ROUTES)).toBeNull();
+    }
+  });
+  it("answers other methods on an /api route with a 405 naming its methods, and a 404 where no route is", () => {
+    expect(unroutedMethodAnswer("PROPFIND", "/api/admin/users/abc", ROUTES)).toEqual({ status: 405, allow: "GET, PATCH" });
+    expect(unroutedMethodAnswer("TRACE", "/api/auth/user", ROUTES)).toEqual({ status: 405, allow: "GET" });
+    expect(unroutedMethodAnswer("PURGE", "/api/nope", ROUTES)).toEqual({ status: 404 });
+    expect(unroutedMethodAnswer("QUERY", "/api", ROUTES)).toEqual({ status: 404 });
+  });
+  it("answers TRACE on pages (Next fails on it) and leaves the rest of the page methods to Next", () => {
+    expect(unroutedMethodAnswer("TRACE", "/", ROUTES)).toEqual({ status: 405, allow: "GET, HEAD, POST" });
+    expect(unroutedMethodAnswer("TRACE", "/admin/users", ROUTES)).toEqual({ status: 405, allow: "GET, HEAD, POST" });
+    expect(unroutedMethodAnswer("PROPFIND", "/admin/users", ROUTES)).toBeNull();
+    expect(unroutedMethodAnswer("PROPFIND", "/apiary", ROUTES)).toBeNull();
   });
 });

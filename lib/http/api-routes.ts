@@ -1,8 +1,8 @@
 /**
  * The API's route table as data: each route's URL pattern and the methods it implements. Built from app/api
- * at build time (api-route-scan.ts, through next.config.ts) so the proxy can answer the methods Next never
- * routes (WebDAV, PURGE, …), which Next itself answers with an empty 400, the way the routes answer the
- * rest: a JSON 405 with the route's Allow, or a JSON 404 where no route is.
+ * at build time (api-route-scan.ts, through next.config.ts) so that the methods Next never routes (WebDAV,
+ * PURGE, …), which Next itself answers with an empty 400, get what the routes answer for the rest: a JSON
+ * 405 with the route's Allow, or a JSON 404 where no route is (lib/next/unrouted-methods.ts).
  */
 
 export interface ApiRoute {
@@ -14,6 +14,29 @@ export interface ApiRoute {
 
 /** The methods Next routes to a handler; any other method never reaches one. */
 export const ROUTED_METHODS = ["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"] as const;
+const ROUTED = new Set<string>(ROUTED_METHODS);
+/**
+ * The method the Fetch standard forbids that Node's parser lets through (`new Request()` throws on it): Next
+ * fails on it with a 500 on any path. TRACK and CONNECT never arrive as requests.
+ */
+const FETCH_FORBIDDEN = new Set(["TRACE"]);
+/** What a page answers to: its render and its server actions. */
+const PAGE_METHODS = "GET, HEAD, POST";
+
+export const isApiPath = (pathname: string): boolean => /^\/api(\/|$)/.test(pathname);
+
+export type UnroutedAnswer = { status: 405; allow: string } | { status: 404 };
+
+/**
+ * The answer for a method Next does not route, or null to leave the request to Next (every routed method,
+ * and on pages the other methods, which Next answers itself without failing: a redirect to /login, a 400).
+ */
+export function unroutedMethodAnswer(method: string, pathname: string, routes: readonly ApiRoute[]): UnroutedAnswer | null {
+  if (ROUTED.has(method)) return null;
+  if (!isApiPath(pathname)) return FETCH_FORBIDDEN.has(method) ? { status: 405, allow: PAGE_METHODS } : null;
+  const route = matchApiRoute(routes, pathname);
+  return route && route.methods.length > 0 ? { status: 405, allow: route.methods.join(", ") } : { status: 404 };
+}
 
 function segmentScore(pattern: string): number {
   // Next prefers static segments to dynamic ones, and both to catch-alls.

@@ -5,7 +5,7 @@
  * every match.
  */
 import { errorResponse } from "../errors";
-import { matchApiRoute, ROUTED_METHODS, type ApiRoute } from "../http/api-routes";
+import { isApiPath } from "../http/api-routes";
 import { isCrossSiteRequest } from "../http/same-origin";
 import { readBoundedBytes } from "./json-body";
 
@@ -19,11 +19,8 @@ interface GuardedRequest {
 
 export interface GuardSettings {
   appOrigin?: string;
-  /** The API's route table (lib/http/api-routes.ts); empty means every /api path is unknown. */
-  apiRoutes?: readonly ApiRoute[];
 }
 
-const isApiPath = (pathname: string) => /^\/api(\/|$)/.test(pathname);
 const isPageWrite = (request: GuardedRequest) => !isApiPath(request.nextUrl.pathname) && !["GET", "HEAD", "OPTIONS"].includes(request.method);
 
 /**
@@ -51,20 +48,9 @@ export function refuseCrossSiteAction(request: GuardedRequest, settings: GuardSe
   return isCrossSiteRequest(request.headers, { url: request.url, appOrigin: settings.appOrigin }) ? errorResponse("CSRF_REJECTED") : null;
 }
 
-/**
- * A method Next never routes (PROPFIND, MKCOL, PURGE, QUERY, …) gets an empty 400 from Next on /api paths.
- * Answered here as a route would: a JSON 405 naming the route's methods, or a JSON 404 where no route is.
- */
-export function refuseUnroutedApiMethod(request: GuardedRequest, settings: GuardSettings = {}): Response | null {
-  if (!isApiPath(request.nextUrl.pathname) || (ROUTED_METHODS as readonly string[]).includes(request.method)) return null;
-  const route = matchApiRoute(settings.apiRoutes ?? [], request.nextUrl.pathname);
-  if (!route || route.methods.length === 0) return errorResponse("NOT_FOUND");
-  return errorResponse("METHOD_NOT_ALLOWED", { headers: { Allow: route.methods.join(", ") } });
-}
-
 /** The first refusal that applies, or null to let the request through. */
 export function refuseHostileRequest(request: GuardedRequest, settings: GuardSettings = {}): Response | null {
-  return refuseUndecodablePath(request) ?? refuseUnroutedApiMethod(request, settings) ?? refuseCrossSiteAction(request, settings);
+  return refuseUndecodablePath(request) ?? refuseCrossSiteAction(request, settings);
 }
 
 /** Next's default `serverActions.bodySizeLimit`: a form post to a page above it is refused by Next with a 500. */

@@ -7,7 +7,7 @@
 import { HOSTILE_BODIES, HOSTILE_COOKIES, HOSTILE_HEADERS, HOSTILE_QUERIES, hostileIds, randomBody, randomId, type HostileId } from "./hostile-values";
 import { METHODS, STATE_CHANGING, unusedId, fillTemplate, type DiscoveredRoute, type Method } from "./support";
 
-export type Category = "method" | "path" | "cookie" | "header" | "body" | "query" | "action" | "unrouted" | "unknown-api" | "page-form" | "smuggling";
+export type Category = "method" | "path" | "cookie" | "header" | "body" | "query" | "action" | "unrouted" | "unknown-api" | "page-form" | "page-method" | "smuggling";
 export type Identity = "anonymous" | "admin";
 
 export interface HostileCase {

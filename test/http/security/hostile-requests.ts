@@ -8,8 +8,12 @@ import net from "node:net";
 import type { HostileCase, Identity } from "./hostile-cases";
 import { fillTemplate, METHODS, unusedId, type DiscoveredRoute, type RawResponse } from "./support";
 
-/** Methods Node's parser accepts but Next never routes to a handler: WebDAV, PURGE, QUERY and friends. */
-export const UNROUTED_METHODS = ["PROPFIND", "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK", "SEARCH", "REPORT", "MKCALENDAR", "ACL", "BIND", "LINK", "UNLINK", "PURGE", "QUERY", "NOTIFY", "SUBSCRIBE"];
+/**
+ * Methods Node's parser accepts but Next never routes to a handler: WebDAV, PURGE, QUERY and friends, and
+ * TRACE, which the Fetch standard forbids: Next fails on it with a 500 on any path (TRACK never gets past the parser).
+ */
+export const FETCH_FORBIDDEN_METHODS = ["TRACE"];
+export const UNROUTED_METHODS = [...FETCH_FORBIDDEN_METHODS, "PROPFIND", "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK", "SEARCH", "REPORT", "MKCALENDAR", "ACL", "BIND", "LINK", "UNLINK", "PURGE", "QUERY", "NOTIFY", "SUBSCRIBE"];
 /** Tokens Node's parser itself refuses with 400 before any JavaScript runs (counted as "before Next"). */
 export const MADE_UP_METHODS = ["FOOBAR", "BREW", "X-CUSTOM"];
 export const UNKNOWN_API_PATHS = ["/api/nope", "/api/auth/nope/deeper", "/api/admin/users/00000000-0000-4000-8000-000000000000/sessions/extra", "/api/health/live/x"];
@@ -44,15 +48,21 @@ export function generateRequestCases(options: { routes: DiscoveredRoute[]; pages
       for (const method of [...UNROUTED_METHODS, ...MADE_UP_METHODS]) {
         cases.push({ ...base, category: "unrouted", label: `${method} ${route.template}`, method, path, headers: { ...sameOrigin } });
       }
+      // With a body too: Next reads a body before any proxy runs, so these are answered on the Node server.
+      for (const method of ["PROPFIND", "QUERY", "TRACE"]) {
+        cases.push({ ...base, category: "unrouted", label: `${method} ${route.template} with a body`, method, path, headers: { ...sameOrigin, "content-type": "application/json" }, body: '{"q":1}' });
+      }
     }
     for (const path of UNKNOWN_API_PATHS) {
       for (const method of [...METHODS, ...UNROUTED_METHODS]) {
-        // Unrouted methods go without a body: with one, the proxy leaves the request to Next (SECURITY.md).
-        const write = ["POST", "PUT", "PATCH", "DELETE"].includes(method);
+        const write = ["POST", "PUT", "PATCH", "DELETE", "PROPFIND"].includes(method);
         cases.push({ ...base, category: "unknown-api", label: `${method} ${path}`, method, path, headers: { ...sameOrigin, ...(write ? { "content-type": "application/json" } : {}) }, ...(write ? { body: "{}" } : {}) });
       }
     }
     for (const page of options.pages) {
+      for (const method of FETCH_FORBIDDEN_METHODS) {
+        cases.push({ ...base, category: "page-method", label: `${method} ${page}`, method, path: page, headers: { ...sameOrigin } });
+      }
       for (const form of FORM_BODIES) {
         cases.push({
           ...base,

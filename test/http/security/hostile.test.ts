@@ -226,6 +226,13 @@ describe(`hostile input (seed ${SEED})`, () => {
     expect(cases.filter((o) => !(beforeNext(o.res!) && o.res!.status === 400)).map(describeCase)).toEqual([]);
   });
 
+  it("answers TRACE on every page with a JSON 405 (Next would fail on them with a 500)", () => {
+    const cases = ofCategory("page-method");
+    expect(cases.length).toBeGreaterThan(5);
+    const bad = cases.filter((o) => o.res!.status !== 405 || errorShapeProblem(o.res!) !== null || o.res!.headers.allow !== "GET, HEAD, POST").map((o) => `${describeCase(o)}: ${o.res!.status} ${o.res!.text.slice(0, 80)}`);
+    expect(bad).toEqual([]);
+  });
+
   it("answers an unknown /api path with a JSON 404 for every method (HEAD without a body)", () => {
     const cases = ofCategory("unknown-api");
     expect(cases.length).toBeGreaterThan(50);
