@@ -343,15 +343,14 @@ function sessionCookieOf(e: Pick<RawEnv, "NODE_ENV" | "SESSION_NAME" | "SESSION_
   return { cookieName: secure ? `__Host-${e.SESSION_NAME}` : e.SESSION_NAME, secure };
 }
 
-const proxySchema = envSchema.pick({ NODE_ENV: true, SESSION_NAME: true, SESSION_COOKIE_SECURE: true, APP_ORIGIN: true });
+const proxySchema = envSchema.pick({ APP_ORIGIN: true });
 
 /**
- * Pure: the few settings proxy.ts needs, read by the same rules as loadConfig but without building the
- * whole config (no secrets, no files), since the proxy runs on every matched request.
+ * Pure: the setting proxy.ts needs, read by the same rule as loadConfig but without building the whole
+ * config (no secrets, no files).
  */
-export function proxyConfigOf(source: Record<string, string | undefined>): { cookieName: string; appOrigin?: string } {
-  const e = proxySchema.parse(source);
-  return { cookieName: sessionCookieOf(e).cookieName, appOrigin: e.APP_ORIGIN };
+export function proxyConfigOf(source: Record<string, string | undefined>): { appOrigin?: string } {
+  return { appOrigin: proxySchema.parse(source).APP_ORIGIN };
 }
 
 /** Pure: builds the typed config from an environment map. Throws ConfigError naming the variable. */

@@ -129,41 +129,22 @@ describe("countdown and durations", () => {
   });
 });
 
-describe("proxy (optimistic check)", () => {
+describe("proxy (guards only)", () => {
   const request = (path: string, init: { cookie?: string; method?: string } = {}) =>
     new NextRequest(new URL(path, "http://app.test"), { method: init.method ?? "GET", headers: init.cookie ? { cookie: init.cookie } : {} });
 
-  it("sends a page load without a session cookie to /login, remembering where it was going", async () => {
-    const response = await proxy(request("/admin/users?q=ada"));
-    expect(response.status).toBe(307);
-    const location = new URL(response.headers.get("location")!);
-    expect(location.pathname).toBe("/login");
-    expect(location.searchParams.get("next")).toBe("/admin/users?q=ada");
+  it("lets an ordinary request through untouched: no redirect, no session check, whatever the cookie", async () => {
+    for (const r of [request("/admin/users?q=ada"), request("/account", { cookie: "sid=sealed-value" }), request("/login"), request("/account", { method: "POST" })]) {
+      const response = await proxy(r);
+      expect(response.headers.get("location")).toBeNull();
+      expect(response.headers.get("x-middleware-next")).toBe("1");
+    }
   });
 
-  it("lets a request with a session cookie through, marked no-store", async () => {
-    const response = await proxy(request("/account", { cookie: "sid=sealed-value" }));
-    expect(response.headers.get("location")).toBeNull();
-    expect(response.headers.get("x-middleware-next")).toBe("1");
-    expect(response.headers.get("cache-control")).toMatch(/no-store/);
-  });
-
-  it("does not count an empty or differently named cookie as a session", async () => {
-    expect((await proxy(request("/", { cookie: "sid=" }))).status).toBe(307);
-    expect((await proxy(request("/", { cookie: "other=1" }))).status).toBe(307);
-  });
-
-  it("never redirects a POST (a server action checks the session itself)", async () => {
-    expect((await proxy(request("/account", { method: "POST" }))).headers.get("location")).toBeNull();
-  });
-
-  it("runs on every protected page", () => {
-    expect(proxyConfig.matcher).toEqual(expect.arrayContaining(["/", "/account/:path*", "/admin/:path*"]));
-  });
-
-  it("leaves the login page and the API alone without a cookie", async () => {
-    expect((await proxy(request("/login"))).headers.get("location")).toBeNull();
-    expect((await proxy(request("/api/auth/user"))).headers.get("location")).toBeNull();
-    expect((await proxy(request("/accounting"))).headers.get("location")).toBeNull();
+  it("is matched by no ordinary page load or API request (a proxy run costs as much as a small route)", () => {
+    const plain = proxyConfig.matcher.filter((m): m is string => typeof m === "string");
+    expect(plain).toEqual(["/login", "/:path(.*%.*)"]);
+    const conditional = proxyConfig.matcher.filter((m) => typeof m !== "string");
+    expect(conditional.every((m) => "has" in m && m.has.length > 0)).toBe(true);
   });
 });

@@ -90,6 +90,17 @@ describe("bad cookies are anonymous", () => {
     }
   });
 
+  it("sends a page load without any cookie to /login with the way back, a stale cookie with expired=1 as well", async () => {
+    for (const [page, back] of [["/", "/"], ["/account", "/account"], ["/admin/users?q=ada", "/admin/users?q=ada"], ["/admin/audit", "/admin/audit"]] as const) {
+      const bare = await t.client().get(page, { redirect: "manual" });
+      expect(bare.status, page).toBe(307);
+      const to = new URL(bare.headers.get("location")!, t.url);
+      expect([to.pathname, to.searchParams.get("next"), to.searchParams.get("expired")], page).toEqual(["/login", back, null]);
+      const stale = await t.client().setCookie(badCookies(valid)["tampered MAC"]!).get(page, { redirect: "manual" });
+      expect(new URL(stale.headers.get("location")!, t.url).searchParams.get("expired"), page).toBe("1");
+    }
+  });
+
   it("serves pages to a valid cookie without a redirect", async () => {
     for (const page of ["/", "/account"]) {
       const res = await t.client().setCookie(valid).get(page, { redirect: "manual" });
