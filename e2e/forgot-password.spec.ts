@@ -1,11 +1,12 @@
 /**
  * Account recovery in Chromium: "Forgot password?" from /login through the development mailbox to a new
  * password, which signs out the browser that was signed in meanwhile; an unknown email gets the same
- * confirmation. Staff send a reset link from a user's page, and it arrives in the mailbox.
+ * confirmation. Staff send a reset link from a user's page, and it arrives in the mailbox. Without JavaScript,
+ * on a 390 px phone, the form still posts and confirms, and nothing widens the page.
  */
 import { expect, test, type Page } from "@playwright/test";
 import { ADMIN_EMAIL, ADMIN_NAME, ADMIN_PASSWORD, SAMPLE_PASSWORD, SAMPLE_USERS } from "./support/constants";
-import { signIn, snap, userIdOf, whoAmI } from "./support/flows";
+import { expectNoPageOverflow, signIn, snap, userIdOf, whoAmI } from "./support/flows";
 
 const owner = SAMPLE_USERS.katherine;
 const helped = SAMPLE_USERS.dennis;
@@ -94,4 +95,19 @@ test("staff send a reset link from the user page; it arrives in the mailbox, and
   await snap(page, "staff-reset-link-sent");
   const link = await mailedLink(page, helped.email, "Reset your password", `${ADMIN_NAME} sent you this link from the support console`);
   expect(link).toMatch(/\/set-password\?token=/);
+});
+
+test.describe("without JavaScript, at 390 px", () => {
+  test.use({ javaScriptEnabled: false, viewport: { width: 390, height: 844 }, isMobile: true });
+
+  test("the forgot-password form posts to its confirmation page, and neither page widens the screen", async ({ page }) => {
+    await page.goto("/forgot-password");
+    await expectNoPageOverflow(page);
+    await page.getByLabel("Email").fill(`nobody-nojs-${Date.now()}@example.com`);
+    await page.getByRole("button", { name: "Send reset link" }).click();
+    await expect(page).toHaveURL(/\/forgot-password\?sent=1$/);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Check your email");
+    await expect(page.getByRole("status").filter({ hasText: "If an account uses that address" })).toBeVisible();
+    await expectNoPageOverflow(page);
+  });
 });
