@@ -1,5 +1,5 @@
 /**
- * axe-core on every console screen (WCAG 2.1 A and AA rules): the login page, home, account, the admin
+ * axe-core on every console screen (WCAG 2.1 A and AA rules): the login and forgot-password pages, home, account, the admin
  * landing, the users table, a user page, the Sign In As dialog, the banner, the live impersonations, the
  * audit log, the confirmation pages and the notice after an impersonation ended. Each must have no violation.
  */
@@ -20,8 +20,10 @@ async function expectNoViolations(page: Page, screen: string): Promise<void> {
 test("every console screen has no axe violation", async ({ page }) => {
   // A score of screens, each a full axe run on two shared cores.
   test.setTimeout(6 * 60_000);
-  await page.goto("/login");
-  await expectNoViolations(page, "/login");
+  for (const path of ["/login", "/forgot-password", "/forgot-password?sent=1"]) {
+    await page.goto(path);
+    await expectNoViolations(page, path);
+  }
 
   await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
   for (const path of ["/", "/account", "/admin", "/admin/users", "/admin/impersonations", "/admin/audit"]) {

@@ -138,6 +138,9 @@ const envSchema = z.object({
   SEED_SAMPLE_USERS: int(-1, 0),
   ADMIN_SETUP_TTL: int(3600, 60),
   INVITE_TTL: int(259_200, 300),
+  RESET_TTL: int(1800, 300),
+  RESET_MAX_PER_IP_PER_HOUR: int(20, 1),
+  RESET_MAX_PER_ACCOUNT_PER_HOUR: int(3, 1),
 
   STAFF_MFA: optionalString.pipe(z.enum(["required", "optional", "off"]).optional()),
   MFA_ENCRYPTION_KEY: optionalString,
@@ -209,6 +212,8 @@ export interface AppConfig {
   login: { maxPerIpPerMinute: number; maxPerAccountPer15Min: number };
   /** Lifetime of an invitation link, seconds. */
   inviteTtlS: number;
+  /** Forgot password: the reset link's lifetime (seconds) and the hourly request budgets. */
+  reset: { ttlS: number; maxPerIpPerHour: number; maxPerAccountPerHour: number };
   /** Which impersonations the user is told about (in-app notice and email). */
   notify: { impersonation: "always" | "write" | "off" };
   mail: {
@@ -452,6 +457,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     },
     trustProxy: e.TRUST_PROXY,
     inviteTtlS: e.INVITE_TTL,
+    reset: { ttlS: e.RESET_TTL, maxPerIpPerHour: e.RESET_MAX_PER_IP_PER_HOUR, maxPerAccountPerHour: e.RESET_MAX_PER_ACCOUNT_PER_HOUR },
     appOrigin: e.APP_ORIGIN,
     logLevel: e.LOG_LEVEL,
     metricsToken: e.METRICS_TOKEN,

@@ -59,6 +59,10 @@ export const ERRORS = {
   LINK_INVALID: { status: 400, message: "This link is invalid, used or expired. Ask for a new one." },
   EMAIL_TAKEN: { status: 409, message: "An account with this email exists already." },
   INVITATION_NOT_PENDING: { status: 409, message: "This user has no pending invitation: they have set a password already." },
+  // Password reset links sent by staff (lib/account/reset-policy.ts)
+  RESET_NOT_ALLOWED: { status: 403, message: "You may not send a password reset link to this account." },
+  RESET_TARGET_IS_SELF: { status: 403, message: "Change your own password from your account page." },
+  RESET_TARGET_BANNED: { status: 409, message: "This account is banned: it cannot receive a reset link. Unban it first." },
   CANNOT_CHANGE_SELF: { status: 409, message: "You cannot change your own role or ban yourself." },
 } as const satisfies Record<string, { status: number; message: string }>;
 

@@ -6,7 +6,7 @@
 import type { LoginDeps } from "./auth/login";
 import type { MfaDeps } from "./auth/mfa/service";
 import { createTotpSecretBox } from "./auth/mfa/totp";
-import { createFactorThrottle, createLoginThrottle, type LoginThrottle } from "./auth/rate-limit";
+import { createFactorThrottle, createLoginThrottle, createResetThrottle, type LoginThrottle } from "./auth/rate-limit";
 import { createPostgresOutbox } from "./cache/outbox";
 import { createRedisClient, type RedisClient } from "./cache/redis-client";
 import { SessionCache } from "./cache/session-cache";
@@ -23,6 +23,7 @@ import { createSessionStore } from "./session/store";
 import { configureNotices } from "./notify/notify-audit";
 import { enqueueMail } from "./notify/outbox";
 import type { InvitationDeps } from "./account/invitations";
+import type { PasswordResetDeps } from "./account/password-reset";
 import type { MailWorker } from "./notify/worker";
 import { startAuditAnchoring } from "./audit/anchor";
 import { runStartupTasks, startMailWorker, startSessionPruning } from "./startup";
@@ -39,6 +40,7 @@ export interface Runtime {
   impersonationSessions: ImpersonationSessions;
   impersonation: ImpersonationDeps;
   invitations: InvitationDeps;
+  passwordReset: PasswordResetDeps;
   sealer: CookieSealer;
   throttle: LoginThrottle;
   mfa: MfaDeps;
@@ -169,6 +171,21 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
           to: mail.to,
           template: "invite",
           data: { name: mail.name, role: mail.role, link: mail.link, expiresAt: mail.expiresAt.toISOString(), invitedBy: mail.invitedBy.name },
+        });
+      },
+    },
+    passwordReset: {
+      db,
+      clock,
+      ttlS: config.reset.ttlS,
+      throttle: createResetThrottle(redis, config.reset),
+      logger,
+      appOrigin: config.appOrigin ?? null,
+      sendReset: async (tx, mail) => {
+        await enqueueMail(tx, {
+          to: mail.to,
+          template: "password_reset",
+          data: { name: mail.name, link: mail.link, expiresAt: mail.expiresAt.toISOString(), sentBy: mail.sentBy?.name ?? null },
         });
       },
     },

@@ -26,6 +26,7 @@ export const NOTICES = {
   "user-invited": "Invitation sent. The account is usable once they choose a password.",
   "invitation-resent": "Invitation sent again. The earlier link no longer works.",
   "invitation-revoked": "Invitation revoked. Its link no longer works.",
+  "reset-link-sent": "Password reset link sent to the user's email. Any earlier reset link no longer works.",
   "mfa-disabled": "Two-step verification turned off. Your other sessions were signed out.",
   "mfa-reset": "Second factors reset. All of the user's sessions ended; they set up a new factor at their next sign-in.",
 } as const;

@@ -36,6 +36,13 @@ export function formatDuration(seconds: number): string {
   return `${minutes} minute${minutes === 1 ? "" : "s"}`;
 }
 
+/** How long to wait before trying again ("45 seconds", "15 minutes"). */
+export function waitText(seconds: number): string {
+  if (seconds < 90) return `${seconds} second${seconds === 1 ? "" : "s"}`;
+  const minutes = Math.ceil(seconds / 60);
+  return `${minutes} minutes`;
+}
+
 /** How long something lasted, to the second under a minute and to the minute above ("1 h 5 min"). */
 export function formatElapsed(seconds: number): string {
   if (seconds < 60) return `${seconds} s`;

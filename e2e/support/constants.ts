@@ -31,6 +31,8 @@ export const SAMPLE_USERS = {
   radia: { email: "radia.lovelace.10@example.com", name: "Radia Lovelace" },
   hedy: { email: "hedy.lovelace.12@example.com", name: "Hedy Lovelace" },
   john: { email: "john.lovelace.13@example.com", name: "John Lovelace" },
+  katherine: { email: "katherine.lovelace.14@example.com", name: "Katherine Lovelace" },
+  dennis: { email: "dennis.lovelace.15@example.com", name: "Dennis Lovelace" },
   sophie: { email: "sophie.lovelace.16@example.com", name: "Sophie Lovelace" },
   joan: { email: "joan.lovelace.18@example.com", name: "Joan Lovelace" },
 } as const;

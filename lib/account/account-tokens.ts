@@ -1,5 +1,5 @@
 /**
- * Single-use account links (first-admin setup; invitations and resets take the same shape). The link carries a
+ * Single-use account links: first-admin setup, invitations, password resets. The link carries a
  * 256-bit token; the database keeps only its SHA-256, so a dump of the table holds no usable link.
  */
 import { and, eq, gt, inArray, isNull } from "drizzle-orm";
@@ -28,8 +28,8 @@ export function passwordLinkUrl(token: string, appOrigin?: string): string {
   return appOrigin ? new URL(pathAndQuery, appOrigin).toString() : pathAndQuery;
 }
 
-/** The links that let their holder set a password: the first admin's setup link and an invitation. */
-export const PASSWORD_LINK_PURPOSES = ["setup", "invite"] as const satisfies readonly AccountTokenPurpose[];
+/** The links that let their holder set a password: the first admin's setup link, an invitation, a reset. */
+export const PASSWORD_LINK_PURPOSES = ["setup", "invite", "reset"] as const satisfies readonly AccountTokenPurpose[];
 
 const purposeIn = (purposes: readonly AccountTokenPurpose[]) => inArray(accountTokens.purpose, [...purposes]);
 
@@ -47,14 +47,16 @@ export async function issueAccountToken(
   return { token, expiresAt };
 }
 
-/** Who a still-usable link belongs to (for rendering the form); nothing is consumed. */
+/** Who a still-usable link belongs to (for rendering the form); nothing is consumed. A banned account's links are dead. */
 export async function findUsableAccountToken(db: Executor, token: string, purposes: readonly AccountTokenPurpose[], now: Date): Promise<AccountTokenHolder | null> {
   if (!isWellFormedToken(token)) return null;
   const [row] = await db
     .select({ userId: users.id, purpose: accountTokens.purpose, email: users.email, name: users.name, role: users.role })
     .from(accountTokens)
     .innerJoin(users, eq(users.id, accountTokens.userId))
-    .where(and(eq(accountTokens.id, hashSessionToken(token)), purposeIn(purposes), isNull(accountTokens.usedAt), gt(accountTokens.expiresAt, now)));
+    .where(
+      and(eq(accountTokens.id, hashSessionToken(token)), purposeIn(purposes), isNull(accountTokens.usedAt), gt(accountTokens.expiresAt, now), eq(users.status, "active")),
+    );
   return row ?? null;
 }
 
@@ -77,11 +79,11 @@ export async function consumeAccountToken(
   return row ?? null;
 }
 
-/** Voids every unused link of this purpose for the user (a revoked invitation). Answers how many there were. */
-export async function revokeAccountTokens(db: Executor, userId: string, purpose: AccountTokenPurpose): Promise<number> {
+/** Voids every unused link of these purposes for the user (a revoked invitation). Answers how many there were. */
+export async function revokeAccountTokens(db: Executor, userId: string, purposes: readonly AccountTokenPurpose[]): Promise<number> {
   const rows = await db
     .delete(accountTokens)
-    .where(and(eq(accountTokens.userId, userId), eq(accountTokens.purpose, purpose), isNull(accountTokens.usedAt)))
+    .where(and(eq(accountTokens.userId, userId), purposeIn(purposes), isNull(accountTokens.usedAt)))
     .returning({ id: accountTokens.id });
   return rows.length;
 }

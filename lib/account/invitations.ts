@@ -158,7 +158,7 @@ export async function revokeInvitation(deps: InvitationDeps, actor: SessionConte
   const target = await invitee(deps, userId);
   if (!target.ok) return target;
   const revoked = await deps.db.transaction(async (tx) => {
-    const count = await revokeAccountTokens(tx, userId, "invite");
+    const count = await revokeAccountTokens(tx, userId, ["invite"]);
     if (count > 0) {
       await recordAuditEvent(tx, { action: "user.invite_revoke", actorId: actor.user.id, subjectId: userId, ip: metadata.ip, userAgent: metadata.userAgent });
     }

@@ -97,3 +97,41 @@ export function createFactorThrottle(redis: RedisClient | null, maxPer15Min: num
     recordFailure: (userId) => consume(perAccount, userId),
   };
 }
+
+export interface ResetLimits {
+  maxPerIpPerHour: number;
+  maxPerAccountPerHour: number;
+}
+
+export interface ResetThrottle {
+  /** Counts a forgot-password request from this address; answers seconds to wait when over budget, else 0. */
+  takeFromIp(ip: string): Promise<number>;
+  /** Counts a reset mail for this account; false when its budget is spent (no mail goes out). */
+  takeFromAccount(email: string): Promise<boolean>;
+}
+
+/** Spends one point; seconds until the next is available when none was left (0: taken). A store failure allows. */
+async function take(l: RateLimiterAbstract, key: string): Promise<number> {
+  try {
+    await l.consume(key);
+    return 0;
+  } catch (error) {
+    if (error instanceof RateLimiterRes) return Math.max(1, Math.ceil(error.msBeforeNext / 1000));
+    return 0;
+  }
+}
+
+/**
+ * Forgot-password requests, counting every request (not only failures: each one may send a mail):
+ *  - per IP: one address cannot flood the mail queue or probe many accounts;
+ *  - per account, wherever the requests come from: nobody can bury an inbox in reset mail. Running out of
+ *    it answers exactly like success (the caller sends no mail), so it reveals nothing about the account.
+ */
+export function createResetThrottle(redis: RedisClient | null, limits: ResetLimits): ResetThrottle {
+  const perIp = limiter(redis, "reset_ip", limits.maxPerIpPerHour, 3600);
+  const perAccount = limiter(redis, "reset_acct", limits.maxPerAccountPerHour, 3600);
+  return {
+    takeFromIp: (ip) => take(perIp, ip),
+    takeFromAccount: async (email) => (await take(perAccount, email.toLowerCase())) === 0,
+  };
+}

@@ -170,11 +170,11 @@ export const auditChainHead = pgTable(
   (t) => [check("audit_chain_head_single_row", sql`${t.id} = 1`)],
 );
 
-export const ACCOUNT_TOKEN_PURPOSES = ["setup", "invite"] as const;
+export const ACCOUNT_TOKEN_PURPOSES = ["setup", "invite", "reset"] as const;
 export type AccountTokenPurpose = (typeof ACCOUNT_TOKEN_PURPOSES)[number];
 
 /**
- * Single-use links (first-admin setup today; invitations and resets share the shape). Keyed by SHA-256 of the
+ * Single-use links (first-admin setup, invitations, password resets). Keyed by SHA-256 of the
  * token, like sessions: a database dump holds no usable link.
  */
 export const accountTokens = pgTable(

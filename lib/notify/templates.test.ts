@@ -35,6 +35,21 @@ describe("mail templates", () => {
     }
   });
 
+  it("the reset mail carries its link until delivery, says who sent it, and escapes the name in HTML", () => {
+    const data = { name: "Kay <b>User</b>", link: "https://console.example.com/set-password?token=abc", expiresAt: "2026-01-01T10:30:00.000Z", sentBy: null };
+    const asked = renderMail("password_reset", data);
+    expect(asked.subject).toBe("Reset your password");
+    for (const part of [data.link, "2026-01-01 10:30:00 UTC", "Someone asked to reset", "signs you out everywhere", "ignore this message"]) expect(asked.text).toContain(part);
+    expect(asked.html).toContain("Kay &#60;b&#62;User&#60;/b&#62;");
+    expect(renderMail("password_reset", { ...data, sentBy: "Sam Support" }).text).toContain("Sam Support sent you this link from the support console");
+    // After delivery the worker has removed the link from the payload.
+    const delivered: Partial<typeof data> = { ...data };
+    delete delivered.link;
+    const after = renderMail("password_reset", delivered);
+    expect(after.text).toContain("[link removed from the outbox after delivery]");
+    expect(after.html).not.toMatch(/<a[\s>]/);
+  });
+
   it("an unknown template is refused with a clear error", () => {
     expect(() => renderMail("nope", notice)).toThrow(/unknown template "nope"/);
   });

@@ -2,8 +2,8 @@
  * Mail templates: one entry per kind, plain text plus optional HTML, built from the outbox row's payload.
  * A new kind of mail (an invitation, a password reset) is one more entry here. No template may put a
  * secret, a session id or a sign-in link into a message: the payloads carry only who, when, why and how.
- * The one exception is a single-use account link (an invitation), which is the message's whole point: it is
- * kept in the payload's `link` field only, which the worker deletes from the row once the mail is sent.
+ * The one exception is a single-use account link (an invitation, a password reset), which is the message's whole
+ * point: it is kept in the payload's `link` field only, which the worker deletes from the row once the mail is sent.
  */
 import { describeActor, describeDuration, type ImpersonationNotice } from "./impersonation-notice";
 
@@ -49,21 +49,49 @@ export interface InvitationMailData {
   invitedBy: string;
 }
 
+const LINK_REMOVED = "[link removed from the outbox after delivery]";
+const utcText = (iso: string) => iso.replace("T", " ").replace(/\.\d+Z$/, " UTC");
+
+/** Text and HTML around a single-use link; rendered again after delivery (the mailbox), when the link is gone. */
+function linkMail(subject: string, intro: string, rawLink: unknown, outro: string): RenderedMail {
+  const link = typeof rawLink === "string" ? rawLink : null;
+  const text = [intro, link ?? LINK_REMOVED, outro].join("\n\n");
+  const linkHtml = link ? `<p><a href="${escapeHtml(link)}">${escapeHtml(link)}</a></p>` : `<p>${LINK_REMOVED}</p>`;
+  return { subject, text, html: `${htmlOf(intro)}\n${linkHtml}\n${htmlOf(outro)}` };
+}
+
 function invitationMail(d: InvitationMailData): RenderedMail {
   const roleLine = d.role === "user" ? "" : ` as ${d.role === "admin" ? "an administrator" : "support staff"}`;
-  const expires = d.expiresAt.replace("T", " ").replace(/\.\d+Z$/, " UTC");
   const intro = [`Hello ${d.name},`, `${d.invitedBy} invited you to create your account${roleLine}.`, "Choose your password here (the link works once):"].join("\n\n");
-  const outro = [`The link expires at ${expires}. If it has expired, ask for a new invitation.`, "If you did not expect this invitation, ignore this message: no account is usable until a password is chosen."].join("\n\n");
-  // Rendered again after delivery (the development mailbox), when the worker has removed the link.
-  const link = typeof d.link === "string" ? d.link : null;
-  const text = [intro, link ?? "[link removed from the outbox after delivery]", outro].join("\n\n");
-  const linkHtml = link ? `<p><a href="${escapeHtml(link)}">${escapeHtml(link)}</a></p>` : "<p>[link removed from the outbox after delivery]</p>";
-  const html = `${htmlOf(intro)}\n${linkHtml}\n${htmlOf(outro)}`;
-  return { subject: "You are invited: choose your password", text, html };
+  const outro = [`The link expires at ${utcText(d.expiresAt)}. If it has expired, ask for a new invitation.`, "If you did not expect this invitation, ignore this message: no account is usable until a password is chosen."].join("\n\n");
+  return linkMail("You are invited: choose your password", intro, d.link, outro);
+}
+
+/**
+ * A password reset: the link sets a new password once, before `expiresAt`, and signs out every session; it
+ * never signs anyone in. `sentBy` names the staff member who sent it from the console (null: the owner asked).
+ */
+export interface PasswordResetMailData {
+  name: string;
+  link: string;
+  expiresAt: string;
+  sentBy: string | null;
+}
+
+function passwordResetMail(d: PasswordResetMailData): RenderedMail {
+  const why = d.sentBy ? `${d.sentBy} sent you this link from the support console to choose a new password.` : "Someone asked to reset the password of your account.";
+  const intro = [`Hello ${d.name},`, why, "Choose a new password here (the link works once):"].join("\n\n");
+  const outro = [
+    `The link expires at ${utcText(d.expiresAt)}. Choosing a new password signs you out everywhere; then sign in with it.`,
+    "If you did not ask for this, ignore this message: your password stays as it is.",
+    SUPPORT_LINE,
+  ].join("\n\n");
+  return linkMail("Reset your password", intro, d.link, outro);
 }
 
 export const MAIL_TEMPLATES = {
   invite: (d: InvitationMailData) => invitationMail(d),
+  password_reset: (d: PasswordResetMailData) => passwordResetMail(d),
   impersonation_started: (n: ImpersonationNotice) => impersonationMail(n, `${describeActor(n.by)} signed in to your account to help you.`),
   impersonation_ended: (n: ImpersonationNotice) => impersonationMail(n, `${describeActor(n.by)} is no longer signed in to your account.`),
 } satisfies Record<string, (data: never) => RenderedMail>;

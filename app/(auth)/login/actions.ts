@@ -8,6 +8,7 @@ import { requestMetadata } from "@/lib/next/request-meta";
 import { getRuntime } from "@/lib/runtime";
 import { guardSessionlessAction } from "../../_lib/action-session";
 import { formDataOf } from "../../_lib/form-data";
+import { waitText } from "../../_lib/format";
 import { safeNextPath } from "../../_lib/safe-redirect";
 
 export interface LoginState {
@@ -20,12 +21,6 @@ const Form = z.object({
   password: z.string().max(1024).catch(""),
   next: z.string().max(2048).optional().catch(undefined),
 });
-
-function waitText(seconds: number): string {
-  if (seconds < 90) return `${seconds} second${seconds === 1 ? "" : "s"}`;
-  const minutes = Math.ceil(seconds / 60);
-  return `${minutes} minutes`;
-}
 
 /** Thin: parse, call lib/auth/login, map the result. A fresh session (and cookie) on every success. */
 export async function loginAction(_previous: LoginState, formData: FormData): Promise<LoginState> {

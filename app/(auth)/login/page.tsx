@@ -1,9 +1,10 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { redirect } from "next/navigation";
 import { getSession } from "@/lib/next/session";
 import { firstParam } from "../../_lib/params";
 import { safeNextPath } from "../../_lib/safe-redirect";
-import { InfoMessage } from "../../_components/messages";
+import { InfoMessage, NoticeMessage } from "../../_components/messages";
 import { ui } from "../../_components/styles";
 import { LoginForm } from "./login-form";
 
@@ -17,6 +18,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   const next = requested && safeNextPath(requested, "") ? safeNextPath(requested) : undefined;
   const expired = firstParam(params, "expired") === "1";
   const mfaExpired = firstParam(params, "mfa") === "expired";
+  const passwordReset = firstParam(params, "reset") === "1";
   return (
     <div className="mx-auto mt-6 max-w-sm sm:mt-12">
       <div className={`${ui.card} px-6 py-8 sm:px-8`}>
@@ -25,6 +27,11 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
         {expired ? (
           <div className="mt-5">
             <InfoMessage role="status">Your session has expired, sign in again.</InfoMessage>
+          </div>
+        ) : null}
+        {passwordReset ? (
+          <div className="mt-5">
+            <NoticeMessage>Password changed. Sign in with your new password.</NoticeMessage>
           </div>
         ) : null}
         {mfaExpired ? (
@@ -37,6 +44,11 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
         <div className="mt-6">
           <LoginForm next={next} />
         </div>
+        <p className="mt-5 text-sm">
+          <Link href="/forgot-password" className={ui.link}>
+            Forgot password?
+          </Link>
+        </p>
       </div>
     </div>
   );

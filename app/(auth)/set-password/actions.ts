@@ -20,7 +20,10 @@ const Form = z.object({
   confirm: z.string().max(1024).catch(""),
 });
 
-/** Thin: parse, call lib/account/set-password, map the result. Success signs the owner in on a fresh session. */
+/**
+ * Thin: parse, call lib/account/set-password, map the result. A first password signs the owner in on a fresh
+ * session; a reset signs nobody in (the account may have a second factor) and lands on the sign-in page.
+ */
 export async function setPasswordAction(_previous: SetPasswordState, formData: FormData): Promise<SetPasswordState> {
   await guardSessionlessAction("/");
   const input = Form.parse(Object.fromEntries(formDataOf(formData)));
@@ -28,6 +31,7 @@ export async function setPasswordAction(_previous: SetPasswordState, formData: F
   const runtime = await getRuntime();
   const result = await setPasswordWithLink(runtime, { token: input.token, purposes: PASSWORD_LINK_PURPOSES, password: input.password }, await requestMetadata());
   if (!result.ok) return { error: { code: result.code, message: result.message } };
+  if (result.value.token === null) redirect("/login?reset=1");
   await writeSessionCookie(runtime, result.value.token);
   redirect("/account");
 }

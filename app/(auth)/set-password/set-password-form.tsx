@@ -8,7 +8,7 @@ import { SubmitButton } from "../../_components/submit-button";
 import { setPasswordAction, type SetPasswordState } from "./actions";
 
 /** Works as a plain HTML form; with JavaScript the error appears in place. */
-export function SetPasswordForm({ token, email, minLength }: { token: string; email: string; minLength: number }) {
+export function SetPasswordForm({ token, email, minLength, submitLabel }: { token: string; email: string; minLength: number; submitLabel: string }) {
   const [state, formAction] = useActionState<SetPasswordState, FormData>(setPasswordAction, {});
   return (
     <form action={formAction} className="space-y-5">
@@ -34,7 +34,7 @@ export function SetPasswordForm({ token, email, minLength }: { token: string; em
         </label>
         <input id="confirm" name="confirm" type="password" autoComplete="new-password" required maxLength={1024} className={`${ui.input} mt-1.5`} />
       </div>
-      <SubmitButton className="w-full">Set password and sign in</SubmitButton>
+      <SubmitButton className="w-full">{submitLabel}</SubmitButton>
     </form>
   );
 }

@@ -20,6 +20,7 @@ import { AuditTable } from "../../audit/audit-table";
 import { AccessSection } from "./access-section";
 import { InvitationPanel } from "./invitation-panel";
 import { revokeSessionAction } from "./actions";
+import { PasswordResetSection } from "./password-reset-section";
 import { ResetMfaSection } from "./reset-mfa-section";
 
 export const metadata: Metadata = { title: "User" };
@@ -181,6 +182,7 @@ export default async function UserDetailPage({ params }: Props) {
         </section>
       </div>
 
+      <PasswordResetSection session={session} user={user} ttlS={runtime.config.reset.ttlS} />
       <ResetMfaSection runtime={runtime} session={session} user={user} />
       <AccessSection runtime={runtime} user={user} />
 
