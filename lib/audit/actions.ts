@@ -37,6 +37,7 @@ export const AUDIT_ACTIONS = [
   "user.invite_resend",
   "user.invite_revoke",
   "user.role",
+  "user.rename",
   "user.ban",
   "user.unban",
 ] as const;
