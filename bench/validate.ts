@@ -4,7 +4,9 @@
  *
  * Modes: Postgres only, Postgres only with DB_PREPARE=false (direct, and through a private PgBouncer in
  * transaction mode when the binary is installed), Redis + Postgres, L1 + Redis + Postgres, Redis outage (a
- * private redis-server is SIGKILLed half-way), PGlite (in-memory, fewer iterations). Sessions are real rows in a scratch database,
+ * private redis-server is SIGKILLed half-way), PGlite (in-memory, fewer iterations), and read- and write-mode
+ * impersonation sessions (Redis + Postgres, and Postgres only), each judged against plain sessions validated
+ * interleaved: the mode travels in the cached context, so it must cost nothing. Sessions are real rows in a scratch database,
  * created through the real runtime; accesses follow a Zipf law (s = 1.1). Each mode is measured interleaved
  * with the floor it is judged against.
  */
@@ -12,6 +14,7 @@ import { sql } from "drizzle-orm";
 import type { Runtime } from "@/lib/runtime";
 import { hashSessionToken } from "@/lib/session/token";
 import { openFloors, type Comparator } from "./lib/floors";
+import { createImpersonations } from "./lib/impersonations";
 import { runBench } from "./lib/lifecycle";
 import { redisBytesPerSession, redisKeyExists } from "./lib/redis-memory";
 import { fmt, scaled, startResult, target, type Target } from "./lib/report";
@@ -33,6 +36,8 @@ const POSTGRES_WARMUP = scaled(5_000, 500);
 const PGLITE_SESSIONS = scaled(2_000, 100);
 const PGLITE_ITERATIONS = scaled(5_000, BLOCK);
 const CONCURRENT_ITERATIONS = scaled(20_000, BLOCK);
+/** Impersonations per mode, each started through the real service (audit rows, notices): fewer than sessions. */
+const IMPERSONATIONS = scaled(1_000, 50);
 const CONCURRENCY = 32;
 
 async function createSessions(runtime: Runtime, count: number, concurrency: number): Promise<string[]> {
@@ -159,6 +164,27 @@ async function main(): Promise<void> {
   );
   await floors.close();
 
+  // Impersonation sessions, read-only and write, on the hot path (Redis hits) and on a miss (Postgres only),
+  // each judged against plain sessions of the same tier validated interleaved.
+  console.log(`impersonations: ${IMPERSONATIONS} per mode…`);
+  const starter = await benchRuntime({ database: await openMigratedDatabase(databaseUrl), env: { STAFF_MFA: "optional" } });
+  const impersonationSequence = zipfSequence(IMPERSONATIONS, CACHE_ITERATIONS, ZIPF_S, 5);
+  const impersonationWarm = zipfSequence(IMPERSONATIONS, Math.min(WARMUP, IMPERSONATIONS * 4), ZIPF_S, 6);
+  const plainOnRedis: Comparator = (i) => redisRuntime.sessions.validateSessionWithCache(tokens[sequence[i]!]);
+  const plainOnPostgres: Comparator = (i) => pgRuntime.sessions.validateSessionWithCache(tokens[pgSequence[i]!]);
+  for (const mode of ["read", "write"] as const) {
+    const impersonationTokens = await createImpersonations(starter, IMPERSONATIONS, mode);
+    modes.push(
+      await runMode(`redis-${mode}-impersonation`, redisRuntime, impersonationTokens, impersonationWarm, impersonationSequence, { judgedTier: TIER_REDIS, comparatorName: "plain session", comparator: plainOnRedis }),
+    );
+    modes.push(
+      await runMode(`postgres-${mode}-impersonation`, pgRuntime, impersonationTokens, impersonationWarm.subarray(0, POSTGRES_WARMUP), impersonationSequence.subarray(0, POSTGRES_ITERATIONS), {
+        comparatorName: "plain session",
+        comparator: plainOnPostgres,
+      }),
+    );
+  }
+
   console.log(`PGlite (in-memory): ${PGLITE_SESSIONS} sessions, ${PGLITE_ITERATIONS} validations…`);
   const pgliteRuntime = await benchRuntime({ database: await openMigratedDatabase(null) });
   const pgliteTokens = await createSessions(pgliteRuntime, PGLITE_SESSIONS, 1);
@@ -184,6 +210,10 @@ async function main(): Promise<void> {
     ...(by["pgbouncer-unprepared"]
       ? [target("DB_PREPARE=false via PgBouncer p99 ÷ prepared direct p99", "–", `${fmt(judgedRatio(by["pgbouncer-unprepared"]))}×`, null)]
       : []),
+    ...(["read", "write"] as const).flatMap((mode) => [
+      check(`${mode}-mode impersonation p99 ÷ plain session p99 (Redis hits)`, "≤ 1.2×", judgedRatio(by[`redis-${mode}-impersonation`]!), 1.2),
+      check(`${mode}-mode impersonation p99 ÷ plain session p99 (Postgres only)`, "≤ 1.2×", judgedRatio(by[`postgres-${mode}-impersonation`]!), 1.2),
+    ]),
     target("cache hit rate (Redis mode)", "≥ 97%", pct(by.redis!.hitRate), by.redis!.hitRate >= 0.97),
     check("outage p99 ÷ Postgres-only p99", "≤ 1.5×", judgedRatio(by.outage!), 1.5),
     target("Redis bytes per cached session", "≤ 1024 B", `${fmt(memory.memoryUsageAvg, 0)} B`, memory.memoryUsageAvg <= 1024),
@@ -201,6 +231,7 @@ async function main(): Promise<void> {
       pgliteIterations: PGLITE_ITERATIONS,
       concurrentIterations: CONCURRENT_ITERATIONS,
       concurrency: CONCURRENCY,
+      impersonations: IMPERSONATIONS,
       block: BLOCK,
       zipfS: ZIPF_S,
       killAt,

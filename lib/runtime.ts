@@ -15,6 +15,7 @@ import { getConfig, type AppConfig } from "./config";
 import { openDatabase } from "./db/client";
 import type { Database } from "./db/types";
 import type { ImpersonationDeps } from "./impersonation/service";
+import type { GrantDeps } from "./impersonation/grants";
 import { createLogger, type Logger } from "./observability/logger";
 import { createCookieSealer, type CookieSealer } from "./session/cookie-seal";
 import { createImpersonationSessions, type ImpersonationSessions } from "./session/impersonation-sessions";
@@ -39,6 +40,8 @@ export interface Runtime {
   sessions: SessionManager;
   impersonationSessions: ImpersonationSessions;
   impersonation: ImpersonationDeps;
+  /** Consent (lib/impersonation/grants.ts): grants, revocations, access requests and their answers. */
+  grants: GrantDeps;
   invitations: InvitationDeps;
   passwordReset: PasswordResetDeps;
   sealer: CookieSealer;
@@ -161,6 +164,7 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
     cache,
     sessions,
     impersonationSessions,
+    grants: { db, impersonationSessions, clock },
     invitations: {
       db,
       clock,

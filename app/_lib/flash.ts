@@ -10,6 +10,8 @@ import { firstParam } from "./params";
 
 export const NOTICES = {
   "password-changed": "Password changed. Your other sessions were signed out.",
+  "name-saved": "Name saved.",
+  "name-unchanged": "That is the name already. Nothing was changed.",
   "session-revoked": "Session revoked.",
   "others-revoked": "Your other sessions were signed out.",
   "sessions-revoked": "All sessions of this user were revoked.",
@@ -22,7 +24,7 @@ export const NOTICES = {
   "access-revoked": "Support access revoked. Any impersonation relying on it has ended.",
   "request-approved": "Request approved. Support access is granted for the window you chose.",
   "request-declined": "Request declined.",
-  "access-requested": "Access requested. The user answers it from their account page.",
+  "access-requested": "Access requested. The user answers it from the notice on their next page, or on their account page.",
   "user-invited": "Invitation sent. The account is usable once they choose a password.",
   "invitation-resent": "Invitation sent again. The earlier link no longer works.",
   "invitation-revoked": "Invitation revoked. Its link no longer works.",

@@ -3,6 +3,7 @@
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { changePassword, revokeOtherSessions, revokeOwnSession } from "@/lib/account/account";
+import { renameAccount } from "@/lib/account/profile";
 import { clearSessionCookie, writeSessionCookie } from "@/lib/next/cookies";
 import { requireActionSession } from "../_lib/action-session";
 import { formDataOf } from "../_lib/form-data";
@@ -49,4 +50,12 @@ export async function changePasswordAction(_previous: ChangePasswordState, formD
   }
   await writeSessionCookie(runtime, result.value.token);
   redirect(await flashRedirectPath(PAGE, { notice: "password-changed" }));
+}
+
+/** The display name: the owner's, or a helper's with write access (a read-only impersonation is refused first). */
+export async function renameAccountAction(formData: FormData): Promise<void> {
+  const { runtime, session, metadata } = await requireActionSession(PAGE);
+  const name = z.string().max(1024).catch("").parse(formDataOf(formData).get("name"));
+  const result = await renameAccount(runtime, session, name, metadata);
+  redirect(await flashRedirectPath(PAGE, result.ok ? { notice: result.value.changed ? "name-saved" : "name-unchanged" } : { error: result.code }));
 }

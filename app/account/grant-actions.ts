@@ -13,7 +13,7 @@ const field = z.string().max(64).catch("");
 /** Consent is the account owner's alone: `own-account`, so an impersonator can never grant itself access. */
 async function owner() {
   const { runtime, session, metadata } = await requireActionSession(PAGE, "own-account");
-  return { deps: { db: runtime.database.db, impersonationSessions: runtime.impersonationSessions, clock: runtime.clock }, session, metadata };
+  return { deps: runtime.grants, session, metadata };
 }
 
 export async function grantAccessAction(formData: FormData): Promise<void> {

@@ -1,26 +1,15 @@
-import { GRANT_WINDOWS, grantsOf, type GrantListItem } from "@/lib/impersonation/grants";
+import { grantsOf, type GrantListItem } from "@/lib/impersonation/grants";
 import type { Runtime } from "@/lib/runtime";
 import type { SessionContext } from "@/lib/session/types";
 import { Pill } from "../_components/badges";
+import { GrantWindowSelect } from "../_components/grant-window-select";
 import { ui } from "../_components/styles";
 import { SubmitButton } from "../_components/submit-button";
 import { formatUtc } from "../_lib/format";
-import { answerRequestAction, grantAccessAction, revokeGrantAction } from "./grant-actions";
+import { grantAccessAction, revokeGrantAction } from "./grant-actions";
+import { RequestAnswerForms } from "./request-answer-forms";
 
-const WINDOW_LABELS: Record<keyof typeof GRANT_WINDOWS, string> = { "1h": "1 hour", "24h": "24 hours", "7d": "7 days" };
 const SCOPE_LABELS = { read: "Read-only (look, change nothing)", write: "Can make changes" } as const;
-
-function WindowSelect({ id }: { id: string }) {
-  return (
-    <select id={id} name="window" defaultValue="1h" className={`${ui.input} mt-1.5 pr-8`}>
-      {Object.entries(WINDOW_LABELS).map(([value, label]) => (
-        <option key={value} value={value}>
-          {label}
-        </option>
-      ))}
-    </select>
-  );
-}
 
 function requester(item: GrantListItem, disclose: "name" | "role"): string {
   if (disclose === "name" && item.requesterName) return item.requesterName;
@@ -83,26 +72,7 @@ export async function GrantsSection({ runtime, session, locked }: { runtime: Run
                     {r.requestReason ? <> · “{r.requestReason}”</> : null}
                   </p>
                   {locked ? null : (
-                    <div className="flex flex-wrap items-end gap-3">
-                      <form action={answerRequestAction} className="flex flex-wrap items-end gap-2">
-                        <input type="hidden" name="requestId" value={r.id} />
-                        <input type="hidden" name="answer" value="approve" />
-                        <div>
-                          <label htmlFor={`approve-window-${r.id}`} className={ui.label}>
-                            For
-                          </label>
-                          <WindowSelect id={`approve-window-${r.id}`} />
-                        </div>
-                        <SubmitButton small>Approve</SubmitButton>
-                      </form>
-                      <form action={answerRequestAction}>
-                        <input type="hidden" name="requestId" value={r.id} />
-                        <input type="hidden" name="answer" value="decline" />
-                        <SubmitButton variant="secondary" small>
-                          Decline
-                        </SubmitButton>
-                      </form>
-                    </div>
+                    <RequestAnswerForms requestId={r.id} windowId={`approve-window-${r.id}`} />
                   )}
                 </li>
               ))}
@@ -129,7 +99,7 @@ export async function GrantsSection({ runtime, session, locked }: { runtime: Run
               <label htmlFor="grant-window" className={ui.label}>
                 For
               </label>
-              <WindowSelect id="grant-window" />
+              <GrantWindowSelect id="grant-window" />
             </div>
             <SubmitButton>Grant access</SubmitButton>
           </form>

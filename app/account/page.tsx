@@ -18,6 +18,7 @@ import { revokeOtherSessionsAction, revokeSessionAction } from "./actions";
 import { MfaSection } from "./mfa-section";
 import { GrantsSection } from "./grants-section";
 import { NotificationsSection } from "./notifications-section";
+import { ProfileSection } from "./profile-section";
 
 export const metadata: Metadata = { title: "Account" };
 
@@ -49,6 +50,8 @@ export default async function AccountPage() {
           {ERRORS.FORBIDDEN_WHILE_IMPERSONATING.message} Revoking sessions and changing the password belong to {session.user.name} alone.
         </InfoMessage>
       ) : null}
+
+      <ProfileSection session={session} />
 
       <section aria-labelledby="sessions-heading" className={ui.card}>
         <div className={`${ui.cardHeader} flex flex-wrap items-center justify-between gap-3`}>

@@ -35,6 +35,7 @@ export const SAMPLE_USERS = {
   dennis: { email: "dennis.lovelace.15@example.com", name: "Dennis Lovelace" },
   sophie: { email: "sophie.lovelace.16@example.com", name: "Sophie Lovelace" },
   joan: { email: "joan.lovelace.18@example.com", name: "Joan Lovelace" },
+  bjarne: { email: "bjarne.lovelace.19@example.com", name: "Bjarne Lovelace" },
 } as const;
 
 export type SampleUser = (typeof SAMPLE_USERS)[keyof typeof SAMPLE_USERS];

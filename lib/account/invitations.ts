@@ -13,7 +13,7 @@ import { accountTokens, USER_ROLES, users, type UserRole } from "../db/schema";
 import type { Db } from "../db/types";
 import { fail, failWith, ok, type Result } from "../errors";
 import type { SessionContext, SessionMetadata } from "../session/types";
-import { findUserById, isEmailAddress, isUuid, normalizeEmail, type PublicUser } from "../users/users";
+import { findUserById, isEmailAddress, isUuid, normalizeEmail, USER_NAME_MAX, type PublicUser } from "../users/users";
 import { issueAccountToken, passwordLinkUrl, revokeAccountTokens, type IssuedAccountToken } from "./account-tokens";
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
@@ -46,13 +46,11 @@ export interface InviteInput {
 
 export type InvitationState = "pending" | "expired" | null;
 
-const NAME_MAX = 200;
-
 function validInput(input: InviteInput): Result<InviteInput> {
   const email = normalizeEmail(String(input.email ?? ""));
   const name = String(input.name ?? "").trim();
   if (!isEmailAddress(email)) return failWith("INVALID_INPUT", "Enter a valid email address.", { field: "email" });
-  if (name.length === 0 || name.length > NAME_MAX) return failWith("INVALID_INPUT", `Enter a name (at most ${NAME_MAX} characters).`, { field: "name" });
+  if (name.length === 0 || name.length > USER_NAME_MAX) return failWith("INVALID_INPUT", `Enter a name (at most ${USER_NAME_MAX} characters).`, { field: "name" });
   if (!USER_ROLES.includes(input.role)) return failWith("INVALID_INPUT", "Choose a role.", { field: "role" });
   return ok({ email, name, role: input.role });
 }

@@ -40,6 +40,7 @@ export const AUDIT_ACTIONS = [
   "user.invite_revoke",
   "user.password_reset_send",
   "user.role",
+  "user.rename",
   "user.ban",
   "user.unban",
 ] as const;

@@ -9,6 +9,8 @@ import { recordAuditEvent } from "../audit/audit";
 import { accessGrants, users, type AccessGrantRow, type ImpersonationMode, type UserRole, type UserStatus } from "../db/schema";
 import type { Db } from "../db/types";
 import { fail, ok, type Result } from "../errors";
+import { ACCESS_REQUEST_NOTICE, accountPageUrl } from "../notify/access-request-notice";
+import { markRequestNoticesRead } from "../notify/outbox";
 import type { ImpersonationSessions } from "../session/impersonation-sessions";
 import type { SessionContext, SessionMetadata } from "../session/types";
 import { findUserById, isUuid } from "../users/users";
@@ -32,13 +34,20 @@ const liveGrant = (now: number) => and(isNotNull(accessGrants.grantedAt), isNull
 /** Pending: a staff request the user has not answered (nor has it been withdrawn). */
 const pendingRequest = and(isNull(accessGrants.grantedAt), isNull(accessGrants.declinedAt), isNull(accessGrants.revokedAt));
 
-const audit = (db: Db, action: "access.grant" | "access.revoke" | "access.request" | "access.approve" | "access.decline", actorId: string, row: AccessGrantRow, metadata: SessionMetadata) =>
+const audit = (
+  db: Db,
+  action: "access.grant" | "access.revoke" | "access.request" | "access.approve" | "access.decline",
+  actorId: string,
+  row: AccessGrantRow,
+  metadata: SessionMetadata,
+  extra: Record<string, unknown> = {},
+) =>
   recordAuditEvent(db, {
     action,
     actorId,
     subjectId: row.userId,
     reason: row.requestReason,
-    metadata: { mode: row.scope, grantId: row.id, expiresAt: row.expiresAt?.toISOString() ?? null, requestedBy: row.requestedBy },
+    metadata: { mode: row.scope, grantId: row.id, expiresAt: row.expiresAt?.toISOString() ?? null, requestedBy: row.requestedBy, ...extra },
     ip: metadata.ip,
     userAgent: metadata.userAgent,
   });
@@ -91,11 +100,15 @@ export async function revokeGrant(deps: GrantDeps, session: SessionContext, gran
   return ok({ ended });
 }
 
-/** A staff member asks the user for access of `scope`, saying why. One open request per user at a time. */
+/**
+ * A staff member asks the user for access of `scope`, saying why. One open request per user at a time. The
+ * user is told (a notice they can answer, a mail linking to the account page on `origin`: APP_ORIGIN, else
+ * the console's request).
+ */
 export async function requestAccess(
   deps: GrantDeps,
   staff: SessionContext,
-  input: { userId: unknown; scope: unknown; reason: unknown },
+  input: { userId: unknown; scope: unknown; reason: unknown; origin?: string | null },
   metadata: SessionMetadata,
 ): Promise<Result<AccessGrantRow>> {
   if (!isUuid(input.userId)) return fail("INVALID_ID");
@@ -117,7 +130,7 @@ export async function requestAccess(
       .insert(accessGrants)
       .values({ userId, scope: input.scope as ImpersonationMode, requestedBy: staff.user.id, requestReason: reason, createdAt: new Date(now) })
       .returning();
-    await audit(tx as unknown as Db, "access.request", staff.user.id, created!, metadata);
+    await audit(tx as unknown as Db, "access.request", staff.user.id, created!, metadata, { accountUrl: accountPageUrl(input.origin) });
     return created!;
   });
   return ok(row);
@@ -144,8 +157,10 @@ export async function answerRequest(
       .set(set)
       .where(and(eq(accessGrants.id, input.requestId as string), eq(accessGrants.userId, session.user.id), pendingRequest))
       .returning();
-    if (answered) await audit(tx as unknown as Db, input.answer === "approve" ? "access.approve" : "access.decline", session.user.id, answered, metadata);
-    return answered ?? null;
+    if (!answered) return null;
+    await audit(tx as unknown as Db, input.answer === "approve" ? "access.approve" : "access.decline", session.user.id, answered, metadata);
+    await markRequestNoticesRead(tx, session.user.id, answered.id, ACCESS_REQUEST_NOTICE);
+    return answered;
   });
   return row ? ok(row) : fail("GRANT_NOT_FOUND");
 }

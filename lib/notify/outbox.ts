@@ -51,6 +51,19 @@ export async function markNotificationsRead(db: Db, userId: string, ids: readonl
   return rows.length;
 }
 
+/**
+ * A request answered (from the notice or from /account) is no longer news: its notices are marked read, in
+ * the answer's transaction. Answers how many.
+ */
+export async function markRequestNoticesRead(db: Pick<Db, "update">, userId: string, requestId: string, kind: string): Promise<number> {
+  const rows = await db
+    .update(notifications)
+    .set({ readAt: sql`now()` })
+    .where(and(eq(notifications.userId, userId), eq(notifications.kind, kind), sql`${notifications.payload}->>'requestId' = ${requestId}`, isNull(notifications.readAt)))
+    .returning({ id: notifications.id });
+  return rows.length;
+}
+
 export type OutboxStatus = "pending" | "retrying" | "sent" | "failed";
 
 export interface OutboxMessage {

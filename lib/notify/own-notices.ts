@@ -7,6 +7,7 @@ import { accessRefusal } from "../auth/access";
 import type { Db } from "../db/types";
 import { fail, ok, type Result } from "../errors";
 import type { SessionContext } from "../session/types";
+import { asAccessRequestNotice, type AccessRequestNotice } from "./access-request-notice";
 import { asImpersonationNotice, type ImpersonationNotice } from "./impersonation-notice";
 import { listNotifications, markNotificationsRead } from "./outbox";
 
@@ -27,10 +28,37 @@ export async function noticesOf(db: Db, userId: string, options: { unreadOnly?: 
   });
 }
 
-/** The notice region's content: the owner's unread notices; nothing while impersonating. */
+export interface ShownAccessRequest extends AccessRequestNotice {
+  id: string;
+  createdAt: Date;
+}
+
+export interface NoticeRegionContent {
+  /** Accesses to the account (started, ended), newest first. */
+  accesses: ShownNotice[];
+  /** Staff requests for access, each answerable where it shows; answering marks it read (grants.ts). */
+  requests: ShownAccessRequest[];
+}
+
+/** The notice region's content: the owner's unread notices, in one query; nothing while impersonating. */
+export async function noticeRegionOf(db: Db, session: SessionContext): Promise<NoticeRegionContent> {
+  if (session.impersonation) return { accesses: [], requests: [] };
+  // Twice the limit: one open request per user at a time, so requests never crowd the accesses out.
+  const rows = await listNotifications(db, session.user.id, { unreadOnly: true, limit: REGION_LIMIT * 2 });
+  const accesses: ShownNotice[] = [];
+  const requests: ShownAccessRequest[] = [];
+  for (const row of rows) {
+    const access = asImpersonationNotice(row.kind, row.payload);
+    if (access && accesses.length < REGION_LIMIT) accesses.push({ ...access, id: row.id, createdAt: row.createdAt, readAt: row.readAt });
+    const request = asAccessRequestNotice(row.kind, row.payload);
+    if (request) requests.push({ ...request, id: row.id, createdAt: row.createdAt });
+  }
+  return { accesses, requests };
+}
+
+/** The accesses the notice region shows: the owner's unread impersonation notices; nothing while impersonating. */
 export async function unreadNoticesFor(db: Db, session: SessionContext): Promise<ShownNotice[]> {
-  if (session.impersonation) return [];
-  return noticesOf(db, session.user.id, { unreadOnly: true, limit: REGION_LIMIT });
+  return (await noticeRegionOf(db, session)).accesses;
 }
 
 const Ids = z.array(z.uuid()).max(100);

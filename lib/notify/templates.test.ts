@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { AccessRequestNotice } from "./access-request-notice";
 import type { ImpersonationNotice } from "./impersonation-notice";
 import { renderMail } from "./templates";
 
@@ -52,5 +53,32 @@ describe("mail templates", () => {
 
   it("an unknown template is refused with a clear error", () => {
     expect(() => renderMail("nope", notice)).toThrow(/unknown template "nope"/);
+  });
+
+  const request: AccessRequestNotice = {
+    kind: "access_requested",
+    requestId: "7b0c1c8e-0000-4000-8000-000000000001",
+    recipientName: "Uma User",
+    by: { name: null, role: "support" },
+    at: "2026-01-01T10:00:00.000Z",
+    mode: "write",
+    reason: "Fix <b>the</b> address",
+    accountUrl: "https://console.example.test/account",
+  };
+
+  it("the request mail says who asks, for what and why, and links to the account page and nowhere else", () => {
+    const mail = renderMail("access_requested", request);
+    expect(mail.subject).toBe("A staff member asks for access to your account");
+    for (const part of ["A support agent", "read and write", "Fix <b>the</b> address", "https://console.example.test/account", "contact support"]) expect(mail.text).toContain(part);
+    expect(mail.html!.match(/<a [^>]*>/g)).toEqual(['<a href="https://console.example.test/account">']);
+    expect(mail.html).toContain("Fix &#60;b&#62;the&#60;/b&#62; address");
+  });
+
+  it("a request payload pointing anywhere but the account page links to the plain /account path instead", () => {
+    for (const accountUrl of ["https://evil.example/login?next=/account", "javascript:alert(1)", "https://console.example.test/set-password?token=x"]) {
+      const mail = renderMail("access_requested", { ...request, accountUrl });
+      expect(mail.text).not.toContain(accountUrl);
+      expect(mail.html).toContain('<a href="/account">');
+    }
   });
 });

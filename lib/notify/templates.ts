@@ -4,7 +4,9 @@
  * secret, a session id or a sign-in link into a message: the payloads carry only who, when, why and how.
  * The one exception is a single-use account link (an invitation, a password reset), which is the message's whole
  * point: it is kept in the payload's `link` field only, which the worker deletes from the row once the mail is sent.
+ * An access request links to the user's account page, a plain page that asks them to sign in as usual.
  */
+import type { AccessRequestNotice } from "./access-request-notice";
 import { describeActor, describeDuration, type ImpersonationNotice } from "./impersonation-notice";
 
 export interface RenderedMail {
@@ -89,7 +91,22 @@ function passwordResetMail(d: PasswordResetMailData): RenderedMail {
   return linkMail("Reset your password", intro, d.link, outro);
 }
 
+/** An access request: who asks, for what and why, and where to answer (the account page, nothing more). */
+function accessRequestMail(n: AccessRequestNotice): RenderedMail {
+  const facts = [`Who: ${describeActor(n.by)}`, `Access: ${n.mode === "write" ? "read and write (can make changes)" : "read-only"}`];
+  if (n.reason) facts.push(`Reason: ${n.reason}`);
+  const intro = [`Hello ${n.recipientName},`, `${describeActor(n.by)} asks for access to your account to help you.`, facts.join("\n")].join("\n\n");
+  const answer = "Approve or decline it on your account page (sign in as usual):";
+  const outro = ["Nobody gets this access unless you approve it, and you can revoke it there at any time.", SUPPORT_LINE].join("\n\n");
+  // Only ever the account page: whatever a stored payload says, this mail cannot carry another link.
+  const url = typeof n.accountUrl === "string" && /^(https?:\/\/[^/]+)?\/account$/.test(n.accountUrl) ? n.accountUrl : "/account";
+  const text = [intro, answer, url, outro].join("\n\n");
+  const html = `${htmlOf(`${intro}\n\n${answer}`)}\n<p><a href="${escapeHtml(url)}">${escapeHtml(url)}</a></p>\n${htmlOf(outro)}`;
+  return { subject: "A staff member asks for access to your account", text, html };
+}
+
 export const MAIL_TEMPLATES = {
+  access_requested: (n: AccessRequestNotice) => accessRequestMail(n),
   invite: (d: InvitationMailData) => invitationMail(d),
   password_reset: (d: PasswordResetMailData) => passwordResetMail(d),
   impersonation_started: (n: ImpersonationNotice) => impersonationMail(n, `${describeActor(n.by)} signed in to your account to help you.`),

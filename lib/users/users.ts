@@ -57,6 +57,14 @@ export async function setUserRole(db: Db, id: string, role: UserRole): Promise<P
   return row ?? null;
 }
 
+/** The longest display name an account may carry (invitations and renames alike). */
+export const USER_NAME_MAX = 200;
+
+export async function setUserName(db: Db, id: string, name: string): Promise<PublicUser | null> {
+  const [row] = await db.update(users).set({ name, updatedAt: new Date() }).where(eq(users.id, id)).returning(publicColumns);
+  return row ?? null;
+}
+
 export async function setUserStatus(db: Db, id: string, status: UserStatus): Promise<PublicUser | null> {
   const [row] = await db.update(users).set({ status, updatedAt: new Date() }).where(eq(users.id, id)).returning(publicColumns);
   return row ?? null;

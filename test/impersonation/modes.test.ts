@@ -13,7 +13,8 @@ import { createTestRuntime, type TestRuntime } from "../support/runtime";
 import { PrivateRedis, probePostgres, probeRedisServerBinary } from "../support/services";
 import { impersonationBackends, REASON, signedIn } from "./setup";
 
-const grantDeps = (rt: TestRuntime): GrantDeps => ({ db: rt.database.db, impersonationSessions: rt.impersonationSessions, clock: rt.clock });
+// The deps the routes and actions use (runtime.grants), on the test runtime.
+const grantDeps = (rt: TestRuntime): GrantDeps => rt.grants;
 
 /** A target who is signed in (to grant from /account) and an admin whose step-up is fresh. */
 async function cast(rt: TestRuntime, actorRole: "admin" | "support" = "admin") {

@@ -196,6 +196,18 @@ describe(`hostile input (seed ${SEED})`, () => {
     expect(bad.slice(0, 25), `${bad.length} failures`).toEqual([]);
   });
 
+  it("reaches the consent routes with hostile bodies, as anonymous and as the admin", () => {
+    const consent = { "/api/account/grants": ["POST"], "/api/account/grants/[grantId]": ["DELETE"], "/api/account/access-requests/[requestId]": ["POST"], "/api/admin/users/[userId]/access-requests": ["POST"] };
+    for (const [template, methods] of Object.entries(consent)) {
+      expect(plans.find((p) => p.route.template === template)?.implemented, template).toEqual(methods);
+      for (const identity of ["anonymous", "admin"]) {
+        const path = new RegExp(`^${template.replace(/\[\w+\]/g, "[^/]+")}$`);
+        const sent = outcomes.filter((o) => o.c.category === "body" && o.c.identity === identity && o.c.method === methods[0] && path.test(o.c.path));
+        expect(sent.length, `${identity} ${template}`).toBeGreaterThan(0);
+      }
+    }
+  });
+
   const ofCategory = (category: string) => outcomes.filter((o) => o.c.category === category && o.res);
 
   it("answers a method Next does not route on an API route with a JSON 405 naming the route's methods (404 on the catch-all)", () => {

@@ -3,6 +3,8 @@ import { NextResponse } from "next/server";
 import { changeUserRole, setUserBanned } from "@/lib/admin/user-admin";
 import { USER_ROLES, USER_STATUSES } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
+import { grantStatusOf } from "@/lib/impersonation/grants";
+import { grantStatusJson } from "@/lib/impersonation/grant-json";
 import { apiHandler, assertSameOrigin, jsonError, metadataOf, methodNotAllowed, readJson, requireApiAdmin, requireApiStaff } from "@/lib/next/api";
 import { findUserById, isUuid, type PublicUser } from "@/lib/users/users";
 
@@ -17,12 +19,16 @@ const Body = z
 
 const present = (u: PublicUser) => ({ id: u.id, email: u.email, name: u.name, role: u.role, status: u.status, createdAt: u.createdAt.toISOString(), sample: u.sample });
 
+/** The user, and their consent to support access (`access`: the widest live grant, a pending request). */
 export const GET = apiHandler(ROUTE, async (ctx) => {
   await requireApiStaff(ctx);
   const id = ctx.params.userId ?? "";
   if (!isUuid(id)) throw new AppError("INVALID_ID");
-  const user = await findUserById(ctx.runtime.database.db, id);
-  return user ? NextResponse.json({ user: present(user) }) : jsonError("USER_NOT_FOUND");
+  const db = ctx.runtime.database.db;
+  const user = await findUserById(db, id);
+  if (!user) return jsonError("USER_NOT_FOUND");
+  const access = (await grantStatusOf(db, [user.id], ctx.runtime.clock())).get(user.id);
+  return NextResponse.json({ user: present(user), access: grantStatusJson(access) });
 });
 
 /** Role change (takes effect on the user's next request) and ban (revokes every session at once). Admins only. */
