@@ -23,6 +23,7 @@ import { createSessionStore } from "./session/store";
 import { configureNotices } from "./notify/notify-audit";
 import { enqueueMail } from "./notify/outbox";
 import type { InvitationDeps } from "./account/invitations";
+import type { StepUpDeps } from "./auth/step-up";
 import type { MailWorker } from "./notify/worker";
 import { runStartupTasks, startMailWorker, startSessionPruning } from "./startup";
 
@@ -41,6 +42,8 @@ export interface Runtime {
   sealer: CookieSealer;
   throttle: LoginThrottle;
   mfa: MfaDeps;
+  /** The one step-up rule's dependencies (admin actions, MFA resets, staff invitations, bulk jobs). */
+  stepUp: StepUpDeps;
   /** What `login()` needs, wired once. */
   login: LoginDeps;
   /** This instance's outbox worker (null without SMTP_URL, or when startup tasks are skipped). */
@@ -144,6 +147,7 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
     // A passkey change spans two requests (options, then the answer), so its step-up window is never below five minutes.
     stepUpWindowS: Math.max(config.impersonation.reauthWindowS, 300),
   };
+  const stepUp: StepUpDeps = { db, sessions, throttle, mfa, windowS: config.impersonation.reauthWindowS };
   const stopPruning = overrides.skipStartupTasks ? null : startSessionPruning(config, sessions, logger);
   configureNotices({ impersonation: config.notify.impersonation, disclose: config.impersonation.disclose });
   const mailWorker = overrides.skipStartupTasks ? null : startMailWorker(config, db, logger);
@@ -161,7 +165,7 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
       db,
       clock,
       inviteTtlS: config.inviteTtlS,
-      reauthWindowS: config.impersonation.reauthWindowS,
+      stepUp,
       sendInvitation: async (tx, mail) => {
         await enqueueMail(tx, {
           to: mail.to,
@@ -185,6 +189,7 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
     sealer,
     throttle,
     mfa,
+    stepUp,
     login: { db, sessions, throttle, refuseSampleAccounts: config.isProduction },
     mailWorker,
     startedAt: Date.now(),

@@ -5,7 +5,7 @@ import { redirect } from "next/navigation";
 import { hasPendingInvitation, invitationStates } from "@/lib/account/invitations";
 import { USER_ROLES, USER_STATUSES } from "@/lib/db/schema";
 import { ERRORS } from "@/lib/errors";
-import { isStepUpFresh } from "@/lib/auth/mfa/policy";
+import { stepUpDue } from "@/lib/auth/step-up";
 import { strongestFactor } from "@/lib/auth/mfa/service";
 import { canImpersonate } from "@/lib/impersonation/policy";
 import { getRuntime } from "@/lib/runtime";
@@ -57,6 +57,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   const decision = target ? canImpersonate({ ...session.user, impersonating: false }, target) : null;
   // Only when the dialog is open: the step-up asks for a code instead of the password when a second factor exists.
   const factor = target ? await strongestFactor(runtime.database.db, session.user.id) : null;
+  const stepUpNow = target ? await stepUpDue(runtime.stepUp, session) : null;
   const writeRefusal = target
     ? await writeModeRefusal({ db: runtime.database.db, ...runtime.config.impersonation, now }, session.user, target.id)
     : null;
@@ -142,7 +143,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
           target={{ id: target.id, name: target.name, email: target.email }}
           ttlText={formatDuration(runtime.config.impersonation.ttlS)}
           reauthWindowText={runtime.config.impersonation.reauthWindowS > 0 ? formatDuration(runtime.config.impersonation.reauthWindowS) : ""}
-          needsPassword={!isStepUpFresh({ hasSecondFactor: factor !== null, lastAuthenticatedAt: session.lastAuthenticatedAt, mfaVerifiedAt: session.mfaVerifiedAt }, now, runtime.config.impersonation.reauthWindowS)}
+          needsPassword={stepUpNow !== null}
           stepUpWith={factor ?? "password"}
           cancelHref={cancelHref}
           reasonMinLength={runtime.config.impersonation.reasonMinLength}
