@@ -39,6 +39,10 @@ export const AUDIT_ACTIONS = [
   "user.role",
   "user.ban",
   "user.unban",
+  "bulk.ban",
+  "bulk.unban",
+  "bulk.revoke_all",
+  "bulk.role",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
