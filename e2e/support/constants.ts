@@ -33,6 +33,12 @@ export const SAMPLE_USERS = {
   john: { email: "john.lovelace.13@example.com", name: "John Lovelace" },
   sophie: { email: "sophie.lovelace.16@example.com", name: "Sophie Lovelace" },
   joan: { email: "joan.lovelace.18@example.com", name: "Joan Lovelace" },
+  /** Bulk actions (e2e/bulk-actions.spec.ts): banned and unbanned together. */
+  adaHopper: { email: "ada.hopper.20@example.com", name: "Ada Hopper" },
+  graceHopper: { email: "grace.hopper.21@example.com", name: "Grace Hopper" },
+  alanHopper: { email: "alan.hopper.22@example.com", name: "Alan Hopper" },
+  /** Step-up on an admin action (e2e/admin-step-up.spec.ts, short server). */
+  donaldHopper: { email: "donald.hopper.25@example.com", name: "Donald Hopper" },
 } as const;
 
 export type SampleUser = (typeof SAMPLE_USERS)[keyof typeof SAMPLE_USERS];

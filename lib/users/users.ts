@@ -123,6 +123,13 @@ export function userFilterCondition(query: Pick<UserListQuery, "q" | "role" | "s
   return filters.length ? and(...filters) : undefined;
 }
 
+/** Names by id, for lists that show users by id (a bulk job's skipped users). */
+export async function namesByIds(db: Db, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, ids));
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
 /** The ids of every user matching the filter, in id order, at most `limit` of them. */
 export async function findUserIdsMatching(db: Db, where: SQL | undefined, limit: number): Promise<string[]> {
   const rows = await db.select({ id: users.id }).from(users).where(where).orderBy(asc(users.id)).limit(limit);

@@ -20,6 +20,7 @@ import { grantStatusOf, writeModeRefusal } from "@/lib/impersonation/grants";
 import { ImpersonateDialog, ImpersonationRefusedDialog, UnknownUserDialog } from "./impersonate-dialog";
 import { PAGE_SIZE, parseUsersView, usersHref } from "./users-query";
 import { UsersTable } from "./users-table";
+import { BULK_FORM_ID, BulkActionForm } from "./bulk-form";
 
 export const metadata: Metadata = { title: "Users" };
 
@@ -62,6 +63,8 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
     ? await writeModeRefusal({ db: runtime.database.db, ...runtime.config.impersonation, now }, session.user, target.id)
     : null;
   const filtered = Boolean(view.q || view.role || view.status || view.invited);
+  // Bulk actions are admin-only powers, like their single-user forms.
+  const bulk = session.user.role === "admin" && !session.impersonation;
   const invitations = await invitationStates(runtime.database.db, items.map((u) => u.id), new Date(now));
 
   return (
@@ -132,9 +135,18 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
         </Form>
 
         <section aria-label="Users" className={`${ui.card} overflow-hidden`}>
-          <UsersTable view={view} items={items} invitations={invitations} actor={session.user} now={now} grants={await grantStatusOf(runtime.database.db, items.map((u) => u.id), now)} />
+          <UsersTable
+            view={view}
+            items={items}
+            invitations={invitations}
+            actor={session.user}
+            now={now}
+            grants={await grantStatusOf(runtime.database.db, items.map((u) => u.id), now)}
+            bulkFormId={bulk ? BULK_FORM_ID : undefined}
+          />
           <Pagination page={view.page} pageSize={PAGE_SIZE} total={total} hrefFor={(page) => usersHref(view, { page, impersonate: undefined, from: undefined })} />
         </section>
+        {bulk ? <BulkActionForm view={view} total={total} /> : null}
       </div>
 
       {target && decision?.allowed ? (
