@@ -58,5 +58,7 @@ test.describe.serial("bulk actions", () => {
     await runBulk(page, "Ban", ban);
     await expectListed(page, "Banned");
     await expectAudited(page, "user.ban", ban);
+    // Leave them active: the accessibility spec signs in as Ada Hopper.
+    await runBulk(page, "Unban", uniqueReason("Bulk unban, cleaning up"));
   });
 });
