@@ -4,7 +4,7 @@
  */
 import { expect, test } from "@playwright/test";
 import { ADMIN_EMAIL, ADMIN_PASSWORD, SAMPLE_USERS } from "./support/constants";
-import { signIn, userIdOf } from "./support/flows";
+import { errorAlert, signIn, userIdOf } from "./support/flows";
 
 const target = SAMPLE_USERS.donaldHopper;
 
@@ -15,7 +15,7 @@ test("banning a user asks for the password on the confirmation, refuses a wrong 
   await page.getByLabel("Reason").fill("Step-up e2e: confirmed with the account owner");
   await page.getByLabel("Your password").fill("not-the-admin-password");
   await page.getByRole("button", { name: "Ban user", exact: true }).click();
-  await expect(page.getByRole("alert")).toContainText(/password/i);
+  await expect(errorAlert(page)).toContainText(/password/i);
   await expect(page.getByLabel("Your password")).toBeVisible();
 
   await page.getByLabel("Reason").fill("Step-up e2e: confirmed with the account owner");

@@ -108,17 +108,20 @@ export async function runBulkJob(deps: UserAdminDeps, actor: SessionContext, job
   const started = Date.now();
   const budget = options.budgetMs ?? BULK_TIME_BUDGET_MS;
   while (job.state === "running" && Date.now() - started < budget) {
-    job = await runBatch(deps, actor, job.id, metadata, options);
+    const next = await runBatch(deps, actor, job.id, metadata, options);
+    // Gone meanwhile (its admin's account was deleted, and the job with it).
+    if (!next) return fail("BULK_JOB_NOT_FOUND");
+    job = next;
   }
   return ok(job);
 }
 
-async function runBatch(deps: UserAdminDeps, actor: SessionContext, jobId: string, metadata: SessionMetadata, options: RunOptions): Promise<BulkJobRow> {
+async function runBatch(deps: UserAdminDeps, actor: SessionContext, jobId: string, metadata: SessionMetadata, options: RunOptions): Promise<BulkJobRow | null> {
   const invalidate: string[] = [];
   const job = await deps.database.db.transaction(async (raw) => {
     const tx = raw as unknown as Db;
     const [current] = await tx.select().from(bulkJobs).where(eq(bulkJobs.id, jobId)).for("update");
-    if (!current || current.state !== "running") return current!;
+    if (!current || current.state !== "running") return current ?? null;
     const ids = current.userIds.slice(current.position, current.position + (options.batchSize ?? BULK_BATCH_SIZE));
     const targets = new Map((await lockUsersByIds(tx, ids)).map((u) => [u.id, u]));
     const skipped = [...current.skipped];
@@ -154,7 +157,7 @@ async function runBatch(deps: UserAdminDeps, actor: SessionContext, jobId: strin
       .set({ position, ...totals, state: done ? "done" : "running", updatedAt: sql`now()`, finishedAt: done ? sql`now()` : null })
       .where(eq(bulkJobs.id, jobId))
       .returning();
-    return updated!;
+    return updated ?? null;
   });
   // After the commit, so no cache tier can be refilled from rows the batch was still changing.
   await deps.sessions.invalidateCached(invalidate);

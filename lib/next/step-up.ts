@@ -23,7 +23,7 @@ export function stepUpAnswerOf(ctx: ApiContext, body: z.infer<typeof StepUpBody>
   return { password: body.password, code: body.code, passkey: body.passkey ? passkeyAnswerOf(ctx, body.passkey) : null };
 }
 
-/** The same answer posted by a form (lib/../app/admin/_components/step-up-fields.tsx names the fields). */
+/** The same answer posted by a form (app/admin/_components/step-up-fields.tsx names the fields). */
 export async function formStepUpAnswer(runtime: Runtime, form: { get(name: string): FormDataEntryValue | null }): Promise<StepUpAnswer> {
   const text = (name: string, max: number) => {
     const value = form.get(name);
