@@ -56,12 +56,12 @@ export default defineConfig({
   projects: [
     {
       name: "main",
-      testIgnore: ["**/impersonation-expiry.spec.ts", "**/step-up.spec.ts", "**/mfa-passkey.spec.ts", "**/mfa-totp-step-up.spec.ts"],
+      testIgnore: ["**/impersonation-expiry.spec.ts", "**/step-up.spec.ts", "**/admin-step-up.spec.ts", "**/mfa-passkey.spec.ts", "**/mfa-totp-step-up.spec.ts"],
       use: { ...chromium, baseURL: MAIN_URL },
     },
     {
       name: "short",
-      testMatch: ["**/impersonation-expiry.spec.ts", "**/step-up.spec.ts", "**/mfa-passkey.spec.ts", "**/mfa-totp-step-up.spec.ts"],
+      testMatch: ["**/impersonation-expiry.spec.ts", "**/step-up.spec.ts", "**/admin-step-up.spec.ts", "**/mfa-passkey.spec.ts", "**/mfa-totp-step-up.spec.ts"],
       use: { ...chromium, baseURL: SHORT_URL },
     },
   ],

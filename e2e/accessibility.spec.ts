@@ -1,7 +1,7 @@
 /**
  * axe-core on every console screen (WCAG 2.1 A and AA rules): the login and forgot-password pages, home, account, the admin
  * landing, the users table, a user page, the Sign In As dialog, the banner, the live impersonations, the
- * audit log, the confirmation pages and the notice after an impersonation ended. Each must have no violation.
+ * audit log, the confirmation pages (bulk ones too) and the notice after an impersonation ended. Each must have no violation.
  */
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
@@ -39,6 +39,13 @@ test("every console screen has no axe violation", async ({ page }) => {
     await page.goto(`/admin/users/${id}/confirm?${query}`);
     await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
     await expectNoViolations(page, `the confirmation ?${query}`);
+  }
+
+  // The bulk confirmation (a GET: it changes nothing), picked rows and "all matching".
+  for (const query of [`do=ban&userId=${id}`, "do=role&newRole=support&all=1&q=Hopper"]) {
+    await page.goto(`/admin/users/bulk?${query}`);
+    await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+    await expectNoViolations(page, `the bulk confirmation ?${query}`);
   }
 
   await page.goto("/admin/users");

@@ -25,6 +25,7 @@ import { configureNotices } from "./notify/notify-audit";
 import { enqueueMail } from "./notify/outbox";
 import type { InvitationDeps } from "./account/invitations";
 import type { PasswordResetDeps } from "./account/password-reset";
+import type { StepUpDeps } from "./auth/step-up";
 import type { MailWorker } from "./notify/worker";
 import { startAuditAnchoring } from "./audit/anchor";
 import { runStartupTasks, startMailWorker, startSessionPruning } from "./startup";
@@ -47,6 +48,8 @@ export interface Runtime {
   sealer: CookieSealer;
   throttle: LoginThrottle;
   mfa: MfaDeps;
+  /** The one step-up rule's dependencies (admin actions, MFA resets, staff invitations, bulk jobs). */
+  stepUp: StepUpDeps;
   /** What `login()` needs, wired once. */
   login: LoginDeps;
   /** This instance's outbox worker (null without SMTP_URL, or when startup tasks are skipped). */
@@ -150,6 +153,7 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
     // A passkey change spans two requests (options, then the answer), so its step-up window is never below five minutes.
     stepUpWindowS: Math.max(config.impersonation.reauthWindowS, 300),
   };
+  const stepUp: StepUpDeps = { db, sessions, throttle, mfa, windowS: config.impersonation.reauthWindowS };
   const stopPruning = overrides.skipStartupTasks ? null : startSessionPruning(config, sessions, logger);
   const stopAnchoring = overrides.skipStartupTasks ? null : startAuditAnchoring(database.db, logger, config.auditAnchorIntervalS);
   configureNotices({ impersonation: config.notify.impersonation, disclose: config.impersonation.disclose });
@@ -169,7 +173,7 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
       db,
       clock,
       inviteTtlS: config.inviteTtlS,
-      reauthWindowS: config.impersonation.reauthWindowS,
+      stepUp,
       sendInvitation: async (tx, mail) => {
         await enqueueMail(tx, {
           to: mail.to,
@@ -208,6 +212,7 @@ export async function createRuntime(config: AppConfig, overrides: RuntimeOverrid
     sealer,
     throttle,
     mfa,
+    stepUp,
     login: { db, sessions, throttle, refuseSampleAccounts: config.isProduction },
     mailWorker,
     startedAt: Date.now(),

@@ -219,20 +219,20 @@ describe(`passkeys (${backend})`, () => {
     const admin = await withPasskey("admin");
     const locked = await withPasskey("support");
     const supportStaff = await withPasskey("support");
-    const reset = async (actorToken: string, reason: string) => resetUserSecondFactors(rt.mfa, await sessionOf(actorToken), locked.user.id, { reason, stepUp: null }, metadata);
+    const reset = async (actorToken: string, reason: string) => resetUserSecondFactors(rt, await sessionOf(actorToken), locked.user.id, { reason, stepUp: {} }, metadata);
     expect(await reset(supportStaff.token, "lost phone")).toMatchObject({ ok: false, code: "FORBIDDEN" });
     expect(await reset(admin.token, "   ")).toMatchObject({ ok: false, code: "REASON_REQUIRED" });
     rt.clock.advance((rt.config.impersonation.reauthWindowS + 1) * 1000);
-    expect(await reset(admin.token, "lost phone")).toMatchObject({ ok: false, code: "STEP_UP_REQUIRED", details: { stepUpWith: "passkey" } });
+    expect(await reset(admin.token, "lost phone")).toMatchObject({ ok: false, code: "REAUTH_REQUIRED", details: { stepUpWith: "passkey" } });
     expect(await secondFactorMethods(rt.database.db, locked.user.id)).toEqual(["passkey", "recovery"]);
 
     const options = await passkeyStepUpOptions(rt.mfa, await sessionOf(admin.token), rp());
     if (!options.ok) throw new Error(options.code);
     const done = await resetUserSecondFactors(
-      rt.mfa,
+      rt,
       await sessionOf(admin.token),
       locked.user.id,
-      { reason: "lost phone, identity checked on a call", stepUp: { method: "passkey", response: admin.device.authenticate(options.value), rp: rp() } },
+      { reason: "lost phone, identity checked on a call", stepUp: { passkey: { method: "passkey", response: admin.device.authenticate(options.value), rp: rp() } } },
       metadata,
     );
     expect(done).toMatchObject({ ok: true, value: { revoked: 1 } });

@@ -36,6 +36,12 @@ export const SAMPLE_USERS = {
   sophie: { email: "sophie.lovelace.16@example.com", name: "Sophie Lovelace" },
   joan: { email: "joan.lovelace.18@example.com", name: "Joan Lovelace" },
   bjarne: { email: "bjarne.lovelace.19@example.com", name: "Bjarne Lovelace" },
+  /** Bulk actions (e2e/bulk-actions.spec.ts): banned and unbanned together. */
+  francesHopper: { email: "frances.hopper.26@example.com", name: "Frances Hopper" },
+  kenHopper: { email: "ken.hopper.27@example.com", name: "Ken Hopper" },
+  margaretHopper: { email: "margaret.hopper.28@example.com", name: "Margaret Hopper" },
+  /** Step-up on an admin action (e2e/admin-step-up.spec.ts, short server). */
+  donaldHopper: { email: "donald.hopper.25@example.com", name: "Donald Hopper" },
 } as const;
 
 export type SampleUser = (typeof SAMPLE_USERS)[keyof typeof SAMPLE_USERS];

@@ -7,8 +7,8 @@
  */
 import { and, eq, gt, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import { recordAuditEvent } from "../audit/audit";
-import { isStepUpFresh } from "../auth/mfa/policy";
-import { hasSecondFactor } from "../auth/mfa/service";
+import { stepUp, type StepUpAnswer, type StepUpDeps } from "../auth/step-up";
+import { stepUpRequired } from "../auth/step-up-rule";
 import { accountTokens, USER_ROLES, users, type UserRole } from "../db/schema";
 import type { Db } from "../db/types";
 import { fail, failWith, ok, type Result } from "../errors";
@@ -33,7 +33,8 @@ export interface InvitationDeps {
   db: Db;
   clock: () => number;
   inviteTtlS: number;
-  reauthWindowS: number;
+  /** Creating a staff account needs a step-up (lib/auth/step-up-rule). */
+  stepUp: StepUpDeps;
   /** Queues the mail in the caller's transaction (the mail outbox). */
   sendInvitation: (tx: Tx, mail: InvitationMail) => Promise<void>;
 }
@@ -42,6 +43,8 @@ export interface InviteInput {
   email: string;
   name: string;
   role: UserRole;
+  /** The step-up answer (password, code or passkey) that creating a staff account needs when it is due. */
+  stepUp?: StepUpAnswer;
 }
 
 export type InvitationState = "pending" | "expired" | null;
@@ -56,21 +59,13 @@ function validInput(input: InviteInput): Result<InviteInput> {
 }
 
 /**
- * An account that can act as others is created only by an admin who proved who they are recently: a stolen
- * admin session alone must not be able to mint staff accounts.
+ * An account that can act as others is created only by an admin who proved who they are recently (or with
+ * this request): a stolen admin session alone must not be able to mint staff accounts.
  */
-async function staffCreationRefusal(deps: InvitationDeps, actor: SessionContext, role: UserRole): Promise<Result<never> | null> {
-  if (role === "user") return null;
-  const withFactor = await hasSecondFactor(deps.db, actor.user.id);
-  const fresh = isStepUpFresh({ hasSecondFactor: withFactor, lastAuthenticatedAt: actor.lastAuthenticatedAt, mfaVerifiedAt: actor.mfaVerifiedAt }, deps.clock(), deps.reauthWindowS);
-  if (fresh) return null;
-  return failWith(
-    "REAUTH_REQUIRED",
-    withFactor
-      ? "Creating a staff account needs a fresh second factor: sign in again with it, then invite."
-      : "Creating a staff account needs a recent sign-in: sign in again, then invite.",
-    { reauthWindowS: deps.reauthWindowS, stepUpWith: withFactor ? "second_factor" : "password" },
-  );
+async function staffCreationRefusal(deps: InvitationDeps, by: InvitingRequest, role: UserRole, answer: StepUpAnswer): Promise<Result<never> | null> {
+  if (!stepUpRequired(role === "user" ? "user.create" : "user.create_staff")) return null;
+  const stepped = await stepUp(deps.stepUp, by.actor, answer, by.metadata);
+  return stepped.ok ? null : stepped;
 }
 
 /** Who acts and from where: the link in the mail points at the console the admin is using. */
@@ -100,7 +95,7 @@ export async function inviteUser(deps: InvitationDeps, by: InvitingRequest, inpu
   const valid = validInput(input);
   if (!valid.ok) return valid;
   const { email, name, role } = valid.value;
-  const refusal = await staffCreationRefusal(deps, actor, role);
+  const refusal = await staffCreationRefusal(deps, by, role, input.stepUp ?? {});
   if (refusal) return refusal;
   const created = await deps.db.transaction(async (tx) => {
     const [row] = await tx.insert(users).values({ email, name, role, status: "active", passwordHash: null }).onConflictDoNothing().returning({ id: users.id });
@@ -134,7 +129,8 @@ export async function resendInvitation(deps: InvitationDeps, by: InvitingRequest
   const { actor, metadata } = by;
   const target = await invitee(deps, userId);
   if (!target.ok) return target;
-  const refusal = await staffCreationRefusal(deps, actor, target.value.role);
+  // A new link to a staff account mints that account's access again: the same step-up as creating it.
+  const refusal = await staffCreationRefusal(deps, by, target.value.role, {});
   if (refusal) return refusal;
   const expiresAt = await deps.db.transaction(async (tx) => {
     const issued = await issueAndSend(deps, tx, target.value, by);

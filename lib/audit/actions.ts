@@ -43,6 +43,10 @@ export const AUDIT_ACTIONS = [
   "user.rename",
   "user.ban",
   "user.unban",
+  "bulk.ban",
+  "bulk.unban",
+  "bulk.revoke_all",
+  "bulk.role",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -361,3 +361,44 @@ export const accessGrants = pgTable(
   ],
 );
 export type AccessGrantRow = typeof accessGrants.$inferSelect;
+
+export const BULK_ACTIONS = ["ban", "unban", "revoke_all", "role"] as const;
+export type BulkAction = (typeof BULK_ACTIONS)[number];
+export const BULK_JOB_STATES = ["running", "done"] as const;
+export type BulkJobState = (typeof BULK_JOB_STATES)[number];
+
+/**
+ * One confirmed bulk action (lib/admin/bulk.ts): the selection as it was at confirmation (user ids, so users
+ * created or renamed later are never picked up), and the progress through it. Each batch moves `position` in
+ * the transaction that changes its users, so a crash leaves finished batches committed and the rest to resume.
+ */
+export const bulkJobs = pgTable(
+  "bulk_jobs",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    actorId: uuid("actor_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    action: text("action").$type<BulkAction>().notNull(),
+    /** The new role of a `role` job. */
+    role: text("role").$type<UserRole>(),
+    reason: text("reason").notNull(),
+    /** The filter the selection came from ("all N matching"), for the audit; null for picked users. */
+    filter: jsonb("filter").$type<Record<string, string>>(),
+    userIds: uuid("user_ids").array().notNull(),
+    /** How many of `userIds` have been processed (changed or skipped). */
+    position: integer("position").notNull().default(0),
+    changed: integer("changed").notNull().default(0),
+    /** The users left alone and why: `{ id, code }` (CANNOT_CHANGE_SELF, HIGHER_ROLE, UNCHANGED, USER_NOT_FOUND). */
+    skipped: jsonb("skipped").$type<{ id: string; code: string }[]>().notNull().default([]),
+    batches: integer("batches").notNull().default(0),
+    state: text("state").$type<BulkJobState>().notNull().default("running"),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+    createdAt: tz("created_at").notNull().defaultNow(),
+    updatedAt: tz("updated_at").notNull().defaultNow(),
+    finishedAt: tz("finished_at"),
+  },
+  (t) => [index("bulk_jobs_actor_idx").on(t.actorId, t.createdAt)],
+);
+export type BulkJobRow = typeof bulkJobs.$inferSelect;

@@ -16,6 +16,7 @@ import type { Logger } from "../observability/logger";
 import { getMetrics } from "../observability/metrics";
 import type { DeletedSessions, SessionEnding } from "./endings";
 import type { SessionStore } from "./store";
+import type { Db } from "../db/types";
 import { generateSessionToken, hashSessionToken, isWellFormedToken } from "./token";
 import type { SessionContext, SessionMetadata } from "./types";
 
@@ -237,6 +238,22 @@ export function createSessionManager(deps: SessionManagerDeps) {
       await store.clearReturnNotice(sessionId);
       await cache.invalidate([sessionId]);
     },
+
+    /**
+     * Every session of a user, deleted in the caller's transaction (a bulk batch); the caller passes the ids to
+     * `invalidateCached` once that transaction has committed, so no tier can be refilled from rows still there.
+     */
+    async revokeUserSessionsIn(tx: Db, userId: string, ending: SessionEnding, keepSessionId?: string): Promise<string[]> {
+      return (await store.deleteForUser(userId, ending, clock(), keepSessionId, tx)).ids;
+    },
+
+    /** Drops sessions from every cache tier (after a commit that deleted or changed them). */
+    async invalidateCached(ids: string[]): Promise<void> {
+      if (ids.length > 0) await cache.invalidate(ids);
+    },
+
+    /** The ids of every session of a user and of the impersonations they run (to invalidate after a change). */
+    sessionIdsOf: (userId: string, executor?: Db) => store.idsForUser(userId, executor),
 
     /** After a role or profile change: cached copies are dropped so the next request reads Postgres. */
     async dropUserFromCache(userId: string): Promise<void> {

@@ -201,9 +201,11 @@ export function createSessionStore(database: Pick<Database, "db" | "queryArrays"
     },
 
     /** Every session of a user, and every impersonation the user is running; optionally keeping one. */
-    async deleteForUser(userId: string, ending: SessionEnding, now: number, keepId?: string): Promise<DeletedSessions> {
+    async deleteForUser(userId: string, ending: SessionEnding, now: number, keepId?: string, executor?: Db): Promise<DeletedSessions> {
       const owned = or(eq(sessions.userId, userId), eq(sessions.impersonatorId, userId))!;
       const where = keepId ? and(owned, ne(sessions.id, keepId), or(isNull(sessions.parentSessionId), ne(sessions.parentSessionId, keepId)))! : owned;
+      // Inside the caller's transaction (a bulk batch) the deletes commit with the rest of its work.
+      if (executor) return deleteSessionsWhere(executor, where, ending, now);
       return db.transaction((tx) => deleteSessionsWhere(tx as unknown as Db, where, ending, now));
     },
 
@@ -214,8 +216,8 @@ export function createSessionStore(database: Pick<Database, "db" | "queryArrays"
       );
     },
 
-    async idsForUser(userId: string): Promise<string[]> {
-      const rows = await db
+    async idsForUser(userId: string, executor: Db = db): Promise<string[]> {
+      const rows = await executor
         .select({ id: sessions.id })
         .from(sessions)
         .where(or(eq(sessions.userId, userId), eq(sessions.impersonatorId, userId)));

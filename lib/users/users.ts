@@ -1,5 +1,5 @@
 /** User records: lookups for login and the admin console, role and status changes. */
-import { and, asc, desc, eq, ilike, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, ilike, inArray, or, sql, type SQL } from "drizzle-orm";
 import { users, USER_ROLES, USER_STATUSES, type UserRole, type UserStatus, type UserRow } from "../db/schema";
 import type { Db } from "../db/types";
 import { liveSessionStatsByUser } from "../session/reports";
@@ -120,14 +120,38 @@ export function userIdsMatching(db: Db, q: string) {
   return db.select({ id: users.id }).from(users).where(userSearchCondition(q));
 }
 
-export async function listUsers(db: Db, query: UserListQuery, now = new Date()): Promise<{ items: UserListItem[]; total: number }> {
+/** The table's filter as SQL (search words, role, status, an extra id condition); the list and bulk selections share it. */
+export function userFilterCondition(query: Pick<UserListQuery, "q" | "role" | "status" | "onlyIds">): SQL | undefined {
   const filters: SQL[] = [];
   const search = userSearchCondition(query.q);
   if (search) filters.push(search);
   if (query.role) filters.push(eq(users.role, query.role));
   if (query.status) filters.push(eq(users.status, query.status));
   if (query.onlyIds) filters.push(query.onlyIds);
-  const where = filters.length ? and(...filters) : undefined;
+  return filters.length ? and(...filters) : undefined;
+}
+
+/** Names by id, for lists that show users by id (a bulk job's skipped users). */
+export async function namesByIds(db: Db, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, ids));
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+/** The ids of every user matching the filter, in id order, at most `limit` of them. */
+export async function findUserIdsMatching(db: Db, where: SQL | undefined, limit: number): Promise<string[]> {
+  const rows = await db.select({ id: users.id }).from(users).where(where).orderBy(asc(users.id)).limit(limit);
+  return rows.map((r) => r.id);
+}
+
+/** The users with these ids (those that still exist), locked for the caller's transaction. */
+export async function lockUsersByIds(tx: Db, ids: string[]): Promise<PublicUser[]> {
+  if (ids.length === 0) return [];
+  return tx.select(publicColumns).from(users).where(inArray(users.id, ids)).for("update");
+}
+
+export async function listUsers(db: Db, query: UserListQuery, now = new Date()): Promise<{ items: UserListItem[]; total: number }> {
+  const where = userFilterCondition(query);
   const pageSize = Math.min(Math.max(query.pageSize ?? 25, 1), 100);
   const page = Math.max(query.page ?? 1, 1);
 

@@ -94,7 +94,8 @@ describe.skipIf(!available)("passkeys over HTTP", () => {
     expect((await a.delete(`/api/admin/users/${locked.id}/mfa`, { json: {} })).body.error.code).toBe("INVALID_INPUT");
     expect((await a.delete(`/api/admin/users/${locked.id}/mfa`, { json: { reason: " " } })).body.error.code).toBe("REASON_REQUIRED");
     const stale = await a.delete(`/api/admin/users/${locked.id}/mfa`, { json: { reason: "Lost key, identity checked by phone" } });
-    expect(stale.body.error).toMatchObject({ code: "STEP_UP_REQUIRED", details: { stepUpWith: "passkey" } });
+    expect(stale.status).toBe(401);
+    expect(stale.body.error).toMatchObject({ code: "REAUTH_REQUIRED", details: { stepUpWith: "passkey" } });
     expect(await lockedClient.whoami()).not.toBeNull();
 
     const done = await a.delete(`/api/admin/users/${locked.id}/mfa`, {

@@ -12,7 +12,7 @@ import { logout } from "@/lib/auth/logout";
 import { forceEndImpersonation, listAccessesTo, startImpersonation, stopImpersonation } from "@/lib/impersonation/service";
 import { setUserStatus } from "@/lib/users/users";
 import { createTestRuntime, type TestRuntime } from "../support/runtime";
-import { createUser } from "../support/fixtures";
+import { createUser, TEST_PASSWORD } from "../support/fixtures";
 import { impersonating, impersonationBackends, REASON, signedIn } from "./setup";
 
 const END_ACTIONS = Object.keys(IMPERSONATION_END_CAUSES);
@@ -209,7 +209,8 @@ for (const b of await impersonationBackends()) {
       await logout(rt, imp.token, {});
       imp = await startAs();
       rt.clock.advance(5 * minute);
-      await setUserBanned(rt, boss.context, target.id, true, {});
+      // The boss signed in long ago by now: the ban asks for the step-up (lib/auth/step-up-rule).
+      expect((await setUserBanned(rt, boss.context, target.id, true, {}, undefined, { password: TEST_PASSWORD })).ok).toBe(true);
 
       const entries = await listAccessesTo(rt.database.db, target.id, "name", rt.clock());
       expect(entries.map((e) => [e.endedHow, e.durationS, e.state])).toEqual([

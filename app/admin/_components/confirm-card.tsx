@@ -4,10 +4,12 @@ import { FlashMessages } from "../../_components/messages";
 import { ui } from "../../_components/styles";
 import { SubmitButton } from "../../_components/submit-button";
 import type { Flash } from "../../_lib/flash";
+import type { StepUpFactor } from "@/lib/auth/step-up";
+import { StepUpFields } from "./step-up-fields";
 
 /**
  * A destructive admin action's confirmation, rendered on the server (works without JavaScript): what will
- * happen, a required reason that goes to the audit log, and the button that does it.
+ * happen, a required reason that goes to the audit log, the step-up when one is due, and the button that does it.
  */
 export function ConfirmCard({
   title,
@@ -17,6 +19,8 @@ export function ConfirmCard({
   confirmLabel,
   cancelHref,
   flash,
+  stepUp = null,
+  stepUpWindowText = "",
 }: {
   title: string;
   consequences: React.ReactNode;
@@ -25,6 +29,9 @@ export function ConfirmCard({
   confirmLabel: string;
   cancelHref: string;
   flash: Flash;
+  /** The factor the step-up asks for now (lib/auth/step-up `stepUpDue`), or null when none is due. */
+  stepUp?: StepUpFactor | null;
+  stepUpWindowText?: string;
 }) {
   return (
     <div className="mx-auto max-w-xl space-y-6">
@@ -60,8 +67,9 @@ export function ConfirmCard({
               Required. Recorded in the audit log with this action.
             </p>
           </div>
+          <StepUpFields due={stepUp} idPrefix="confirm" passkeyLabel={`Confirm with your passkey: ${confirmLabel.toLowerCase()}`} windowText={stepUpWindowText} />
           <div className="flex flex-wrap items-center gap-3">
-            <SubmitButton variant="danger">{confirmLabel}</SubmitButton>
+            {stepUp === "passkey" ? null : <SubmitButton variant="danger">{confirmLabel}</SubmitButton>}
             <Link href={cancelHref} className={ui.link}>
               Cancel
             </Link>

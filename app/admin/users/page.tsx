@@ -5,7 +5,7 @@ import { redirect } from "next/navigation";
 import { hasPendingInvitation, invitationStates } from "@/lib/account/invitations";
 import { USER_ROLES, USER_STATUSES } from "@/lib/db/schema";
 import { ERRORS } from "@/lib/errors";
-import { isStepUpFresh } from "@/lib/auth/mfa/policy";
+import { stepUpDue } from "@/lib/auth/step-up";
 import { strongestFactor } from "@/lib/auth/mfa/service";
 import { canImpersonate } from "@/lib/impersonation/policy";
 import { getRuntime } from "@/lib/runtime";
@@ -20,6 +20,7 @@ import { grantStatusOf, writeModeRefusal } from "@/lib/impersonation/grants";
 import { ImpersonateDialog, ImpersonationRefusedDialog, UnknownUserDialog } from "./impersonate-dialog";
 import { PAGE_SIZE, parseUsersView, usersHref } from "./users-query";
 import { UsersTable } from "./users-table";
+import { BULK_FORM_ID, BulkActionForm } from "./bulk-form";
 
 export const metadata: Metadata = { title: "Users" };
 
@@ -57,10 +58,13 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   const decision = target ? canImpersonate({ ...session.user, impersonating: false }, target) : null;
   // Only when the dialog is open: the step-up asks for a code instead of the password when a second factor exists.
   const factor = target ? await strongestFactor(runtime.database.db, session.user.id) : null;
+  const stepUpNow = target ? await stepUpDue(runtime.stepUp, session) : null;
   const writeRefusal = target
     ? await writeModeRefusal({ db: runtime.database.db, ...runtime.config.impersonation, now }, session.user, target.id)
     : null;
   const filtered = Boolean(view.q || view.role || view.status || view.invited);
+  // Bulk actions are admin-only powers, like their single-user forms.
+  const bulk = session.user.role === "admin" && !session.impersonation;
   const invitations = await invitationStates(runtime.database.db, items.map((u) => u.id), new Date(now));
 
   return (
@@ -131,9 +135,18 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
         </Form>
 
         <section aria-label="Users" className={`${ui.card} overflow-hidden`}>
-          <UsersTable view={view} items={items} invitations={invitations} actor={session.user} now={now} grants={await grantStatusOf(runtime.database.db, items.map((u) => u.id), now)} />
+          <UsersTable
+            view={view}
+            items={items}
+            invitations={invitations}
+            actor={session.user}
+            now={now}
+            grants={await grantStatusOf(runtime.database.db, items.map((u) => u.id), now)}
+            bulkFormId={bulk ? BULK_FORM_ID : undefined}
+          />
           <Pagination page={view.page} pageSize={PAGE_SIZE} total={total} hrefFor={(page) => usersHref(view, { page, impersonate: undefined, from: undefined })} />
         </section>
+        {bulk ? <BulkActionForm view={view} total={total} /> : null}
       </div>
 
       {target && decision?.allowed ? (
@@ -142,7 +155,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
           target={{ id: target.id, name: target.name, email: target.email }}
           ttlText={formatDuration(runtime.config.impersonation.ttlS)}
           reauthWindowText={runtime.config.impersonation.reauthWindowS > 0 ? formatDuration(runtime.config.impersonation.reauthWindowS) : ""}
-          needsPassword={!isStepUpFresh({ hasSecondFactor: factor !== null, lastAuthenticatedAt: session.lastAuthenticatedAt, mfaVerifiedAt: session.mfaVerifiedAt }, now, runtime.config.impersonation.reauthWindowS)}
+          needsPassword={stepUpNow !== null}
           stepUpWith={factor ?? "password"}
           cancelHref={cancelHref}
           reasonMinLength={runtime.config.impersonation.reasonMinLength}

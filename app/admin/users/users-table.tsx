@@ -55,6 +55,7 @@ export function UsersTable({
   actor,
   now,
   grants,
+  bulkFormId,
 }: {
   view: UsersView;
   items: UserListItem[];
@@ -63,7 +64,10 @@ export function UsersTable({
   now: number;
   /** Consent per user id (lib/impersonation/grants.ts grantStatusOf); absent means none. */
   grants: Map<string, GrantStatus>;
+  /** For admins: the bulk-action form (by id, so the table stays outside it) that each row's checkbox belongs to. */
+  bulkFormId?: string;
 }) {
+  const span = COLUMNS.length + 1 + (bulkFormId ? 1 : 0);
   return (
     // relative: the headers' sr-only spans are positioned absolutely and would otherwise widen the page.
     <div className="relative overflow-x-auto">
@@ -73,6 +77,11 @@ export function UsersTable({
         </caption>
         <thead className="bg-slate-50">
           <tr>
+            {bulkFormId ? (
+              <th scope="col" className={`${ui.th} w-10`}>
+                <span className="sr-only">Select</span>
+              </th>
+            ) : null}
             {COLUMNS.map((c) =>
               c.key ? (
                 <SortHeader key={c.label} view={view} column={c.key} label={c.label} className={c.className} />
@@ -90,7 +99,7 @@ export function UsersTable({
         <tbody className="divide-y divide-slate-200 bg-white">
           {items.length === 0 ? (
             <tr>
-              <td colSpan={COLUMNS.length + 1} className="px-4 py-10 text-center text-sm text-slate-600">
+              <td colSpan={span} className="px-4 py-10 text-center text-sm text-slate-600">
                 No users match these filters.
               </td>
             </tr>
@@ -99,6 +108,11 @@ export function UsersTable({
             const decision = canImpersonate({ id: actor.id, role: actor.role, status: actor.status, impersonating: false }, user);
             return (
               <tr key={user.id} className="hover:bg-slate-50">
+                {bulkFormId ? (
+                  <td className={`${ui.td} w-10`}>
+                    <input type="checkbox" name="userId" value={user.id} form={bulkFormId} aria-label={`Select ${user.name}`} className="h-4 w-4" />
+                  </td>
+                ) : null}
                 <td className={`${ui.td} font-medium`}>
                   <Link id={`name-${user.id}`} href={`/admin/users/${user.id}`} className={ui.link}>
                     {user.name}

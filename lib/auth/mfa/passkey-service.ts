@@ -8,18 +8,23 @@ import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequest
 import { fail, ok, type Result } from "../../errors";
 import type { SessionContext, SessionMetadata } from "../../session/types";
 import { findLoginChallenge } from "./challenges";
+import { stepUpDue } from "../step-up";
 import { audit, hasSecondFactor, type MfaDeps } from "./factors";
 import { countPasskeys, insertPasskey, PASSKEY_NAME_MAX, removePasskey } from "./passkeys";
-import { isStepUpFresh, mfaRequirement } from "./policy";
+import { mfaRequirement } from "./policy";
 import { removeRecoveryCodes, replaceRecoveryCodes } from "./recovery-codes";
 import { refuseWhileImpersonating } from "./service";
 import { authenticationOptions, checkRegistration, registrationOptions, type RelyingParty } from "./webauthn";
 
-/** A factor change on an account with factors needs one of them verified within the step-up window. */
+/**
+ * A factor change on an account with factors needs one of them verified within the step-up window. The
+ * freshness is the one step-up rule's (stepUpDue), with two differences that make this a rule of its own: the
+ * window is MfaDeps.stepUpWindowS (never below five minutes, since a passkey change spans two requests), and an
+ * account without a second factor needs none (its first enrolment only needs the signed-in session).
+ */
 async function refuseWithoutFreshFactor(deps: MfaDeps, session: SessionContext): Promise<Result<never> | null> {
-  if (!(await hasSecondFactor(deps.db, session.user.id))) return null;
-  const fresh = isStepUpFresh({ hasSecondFactor: true, lastAuthenticatedAt: session.lastAuthenticatedAt, mfaVerifiedAt: session.mfaVerifiedAt }, deps.sessions.clock(), deps.stepUpWindowS);
-  return fresh ? null : fail("STEP_UP_REQUIRED");
+  const due = await stepUpDue({ db: deps.db, sessions: deps.sessions, windowS: deps.stepUpWindowS }, session);
+  return due === null || due === "password" ? null : fail("STEP_UP_REQUIRED", { stepUpWith: due });
 }
 
 async function refuseChange(deps: MfaDeps, session: SessionContext): Promise<Result<never> | null> {

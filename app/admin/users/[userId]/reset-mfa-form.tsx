@@ -1,23 +1,17 @@
-"use client";
-
-import { useRef } from "react";
-import { PasskeyButton } from "../../../_components/passkey-button";
+import type { StepUpFactor } from "@/lib/auth/step-up";
 import { ui } from "../../../_components/styles";
 import { SubmitButton } from "../../../_components/submit-button";
-import { passkeyAssertion } from "../../../_lib/passkey-client";
+import { StepUpFields } from "../../_components/step-up-fields";
 import { resetSecondFactorsAction } from "./reset-mfa-actions";
 
 /**
- * The reset form. An admin whose step-up is a code types it here (works without JavaScript); one whose step-up
- * is a passkey answers the browser's prompt, and the answer is sent with the form.
+ * The reset form: a reason and, when one is due, the admin's step-up (a password or code posts with the form and
+ * works without JavaScript; a passkey's answer is sent with it by its button).
  */
-export function ResetMfaForm({ userId, userName, stepUp }: { userId: string; userName: string; stepUp: "fresh" | "passkey" | "totp" | "password" }) {
-  const formRef = useRef<HTMLFormElement>(null);
-  const passkeyRef = useRef<HTMLInputElement>(null);
+export function ResetMfaForm({ userId, userName, stepUp, windowText }: { userId: string; userName: string; stepUp: StepUpFactor | null; windowText: string }) {
   return (
-    <form ref={formRef} action={resetSecondFactorsAction} className="space-y-4">
+    <form action={resetSecondFactorsAction} className="space-y-4">
       <input type="hidden" name="userId" value={userId} />
-      <input ref={passkeyRef} type="hidden" name="passkey" defaultValue="" />
       <div>
         <label htmlFor="reset-mfa-reason" className={ui.label}>
           Reason
@@ -27,36 +21,8 @@ export function ResetMfaForm({ userId, userName, stepUp }: { userId: string; use
           Required; goes into the audit log. Say how you confirmed {userName} is who they say they are.
         </p>
       </div>
-      {stepUp === "totp" ? (
-        <div>
-          <label htmlFor="reset-mfa-code" className={ui.label}>
-            Code from your authenticator app
-          </label>
-          <input id="reset-mfa-code" name="code" required inputMode="numeric" autoComplete="one-time-code" maxLength={64} className={`${ui.input} mt-1.5 font-mono`} />
-        </div>
-      ) : null}
-      {stepUp === "password" ? <p className="text-sm text-slate-700">Your own sign-in is not recent: sign out and in again first.</p> : null}
-      {stepUp === "passkey" ? (
-        <PasskeyButton
-          run={async () => {
-            if (formRef.current && !formRef.current.reportValidity()) return { ok: false, code: "INVALID_INPUT", message: "Give a reason first." };
-            return passkeyAssertion("step-up");
-          }}
-          errorId="reset-mfa-passkey-error"
-          variant="dangerSoft"
-          onDone={(response) => {
-            // The passkey's answer goes with the post: the step-up and the reset are one request.
-            if (passkeyRef.current) passkeyRef.current.value = JSON.stringify(response);
-            formRef.current?.requestSubmit();
-          }}
-        >
-          Confirm with your passkey and reset
-        </PasskeyButton>
-      ) : (
-        <SubmitButton variant="dangerSoft" disabled={stepUp === "password"}>
-          Reset second factors
-        </SubmitButton>
-      )}
+      <StepUpFields due={stepUp} idPrefix="reset-mfa" passkeyLabel="Confirm with your passkey and reset" variant="dangerSoft" windowText={windowText} />
+      {stepUp === "passkey" ? null : <SubmitButton variant="dangerSoft">Reset second factors</SubmitButton>}
     </form>
   );
 }

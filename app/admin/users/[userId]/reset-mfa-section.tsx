@@ -1,9 +1,10 @@
-import { isStepUpFresh } from "@/lib/auth/mfa/policy";
-import { secondFactorMethods, strongestFactor } from "@/lib/auth/mfa/service";
+import { secondFactorMethods } from "@/lib/auth/mfa/service";
+import { stepUpDue } from "@/lib/auth/step-up";
 import type { Runtime } from "@/lib/runtime";
 import type { SessionContext } from "@/lib/session/types";
 import type { PublicUser } from "@/lib/users/users";
 import { ui } from "../../../_components/styles";
+import { formatDuration } from "../../../_lib/format";
 import { ResetMfaForm } from "./reset-mfa-form";
 
 /**
@@ -13,12 +14,8 @@ import { ResetMfaForm } from "./reset-mfa-form";
 export async function ResetMfaSection({ runtime, session, user }: { runtime: Runtime; session: SessionContext; user: PublicUser }) {
   if (session.user.role !== "admin" || session.user.id === user.id) return null;
   const methods = await secondFactorMethods(runtime.database.db, user.id);
-  const factor = await strongestFactor(runtime.database.db, session.user.id);
-  const fresh = isStepUpFresh(
-    { hasSecondFactor: factor !== null, lastAuthenticatedAt: session.lastAuthenticatedAt, mfaVerifiedAt: session.mfaVerifiedAt },
-    runtime.clock(),
-    runtime.mfa.reauthWindowS,
-  );
+  const due = await stepUpDue(runtime.stepUp, session);
+  const windowS = runtime.stepUp.windowS;
   const names = { passkey: "passkeys", totp: "an authenticator app", recovery: "recovery codes" } as const;
   return (
     <section aria-labelledby="reset-mfa-heading" className={ui.card}>
@@ -35,7 +32,7 @@ export async function ResetMfaSection({ runtime, session, user }: { runtime: Run
           <p className="mb-4 text-sm text-slate-700">
             Locked out (lost phone or security key)? A reset removes every factor and ends all their sessions; they set up a new one at their next sign-in.
           </p>
-          <ResetMfaForm userId={user.id} userName={user.name} stepUp={fresh ? "fresh" : (factor ?? "password")} />
+          <ResetMfaForm userId={user.id} userName={user.name} stepUp={due} windowText={windowS > 0 ? formatDuration(windowS) : ""} />
         </div>
       )}
     </section>

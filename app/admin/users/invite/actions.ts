@@ -5,6 +5,7 @@ import { z } from "zod";
 import { inviteUser, resendInvitation, revokeInvitation } from "@/lib/account/invitations";
 import { USER_ROLES } from "@/lib/db/schema";
 import { currentRequestOrigin } from "@/lib/next/request-meta";
+import { formStepUpAnswer } from "@/lib/next/step-up";
 import { isUuid } from "@/lib/users/users";
 import { requireActionSession } from "../../../_lib/action-session";
 import { formDataOf } from "../../../_lib/form-data";
@@ -24,8 +25,10 @@ const Form = z.object({
 /** Thin: admin check, parse, call lib/account/invitations, then the new user's page (or the form with its error). */
 export async function inviteUserAction(_previous: InviteState, formData: FormData): Promise<InviteState> {
   const { runtime, session, metadata } = await requireActionSession("/admin/users/invite", "admin");
-  const input = Form.parse(Object.fromEntries(formDataOf(formData)));
-  const result = await inviteUser(runtime.invitations, { actor: session, metadata, origin: await currentRequestOrigin() }, input);
+  const form = formDataOf(formData);
+  const input = Form.parse(Object.fromEntries(form));
+  const stepUp = await formStepUpAnswer(runtime, form);
+  const result = await inviteUser(runtime.invitations, { actor: session, metadata, origin: await currentRequestOrigin() }, { ...input, stepUp });
   if (!result.ok) {
     const field = typeof result.details?.field === "string" ? result.details.field : undefined;
     return { error: { code: result.code, message: result.message, ...(field ? { field } : {}) }, values: input };

@@ -1,20 +1,22 @@
 "use client";
 
 import { useActionState } from "react";
+import type { StepUpFactor } from "@/lib/auth/step-up";
 import type { UserRole } from "@/lib/db/schema";
 import { ErrorMessage } from "../../../_components/messages";
 import { ui } from "../../../_components/styles";
 import { SubmitButton } from "../../../_components/submit-button";
+import { StepUpFields } from "../../_components/step-up-fields";
 import { inviteUserAction, type InviteState } from "./actions";
 
 const ROLES: { value: UserRole; label: string; hint: string }[] = [
   { value: "user", label: "User", hint: "An ordinary account." },
-  { value: "support", label: "Support", hint: "Can look up users and sign in as regular users. Needs a recent sign-in of yours." },
-  { value: "admin", label: "Admin", hint: "Full control of the console. Needs a recent sign-in of yours." },
+  { value: "support", label: "Support", hint: "Can look up users and sign in as regular users. Needs your step-up." },
+  { value: "admin", label: "Admin", hint: "Full control of the console. Needs your step-up." },
 ];
 
 /** A plain HTML form (works without JavaScript); with it, the error appears in place and the fields keep their values. */
-export function InviteForm() {
+export function InviteForm({ stepUp, windowText }: { stepUp: StepUpFactor | null; windowText: string }) {
   const [state, formAction] = useActionState<InviteState, FormData>(inviteUserAction, {});
   const invalid = (field: string) => (state.error?.field === field ? true : undefined);
   return (
@@ -49,6 +51,7 @@ export function InviteForm() {
           ))}
         </div>
       </fieldset>
+      <StepUpFields due={stepUp} idPrefix="invite" passkeyLabel="Confirm with your passkey and send" variant="primary" windowText={windowText} onlyFor="a Support or Admin account" />
       <SubmitButton>Send invitation</SubmitButton>
     </form>
   );

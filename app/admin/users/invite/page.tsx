@@ -3,6 +3,7 @@ import Link from "next/link";
 import { ForbiddenView } from "../../../_components/access-views";
 import { ui } from "../../../_components/styles";
 import { formatDuration } from "../../../_lib/format";
+import { stepUpDue } from "@/lib/auth/step-up";
 import { getRuntime } from "@/lib/runtime";
 import { checkStaffPage } from "../../_lib/staff-page";
 import { InviteForm } from "./invite-form";
@@ -13,6 +14,7 @@ export default async function InvitePage() {
   const { session, denied } = await checkStaffPage("/admin/users/invite");
   if (denied || session.user.role !== "admin") return <ForbiddenView impersonatedName={session.impersonation ? session.user.name : null} />;
   const runtime = await getRuntime();
+  const windowS = runtime.stepUp.windowS;
   return (
     <div className="mx-auto max-w-lg space-y-6">
       <div>
@@ -26,7 +28,7 @@ export default async function InvitePage() {
         </p>
       </div>
       <section aria-label="Invitation" className={`${ui.card} px-6 py-6`}>
-        <InviteForm />
+        <InviteForm stepUp={await stepUpDue(runtime.stepUp, session)} windowText={windowS > 0 ? formatDuration(windowS) : ""} />
       </section>
     </div>
   );

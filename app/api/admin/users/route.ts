@@ -2,9 +2,10 @@ import { z } from "zod";
 import { NextResponse } from "next/server";
 import { inviteUser } from "@/lib/account/invitations";
 import { USER_ROLES, USER_STATUSES } from "@/lib/db/schema";
-import { apiHandler, assertSameOrigin, jsonError, metadataOf, methodNotAllowed, readJson, requireApiAdmin, requireApiStaff } from "@/lib/next/api";
+import { apiHandler, assertSameOrigin, metadataOf, methodNotAllowed, readJson, requireApiAdmin, requireApiStaff } from "@/lib/next/api";
 import { readQuery } from "@/lib/next/query";
 import { requestOrigin } from "@/lib/next/request-meta";
+import { refusalResponse, StepUpBody, stepUpAnswerOf } from "@/lib/next/step-up";
 import { listUsers, USER_SORTS } from "@/lib/users/users";
 
 const ROUTE = "/api/admin/users";
@@ -43,19 +44,20 @@ export const GET = apiHandler(ROUTE, async (ctx) => {
   });
 });
 
-const Invite = z.object({
+const Invite = StepUpBody.extend({
   email: z.string().max(320),
   name: z.string().max(200),
   role: z.enum(USER_ROLES).default("user"),
 });
 
-/** Creates an account by invitation (the link goes by mail only; a staff role needs a fresh step-up). Admins only. */
+/** Creates an account by invitation (the link goes by mail only; a staff role needs a fresh step-up, answered in the body). Admins only. */
 export const POST = apiHandler(ROUTE, async (ctx) => {
   assertSameOrigin(ctx.request);
   const session = await requireApiAdmin(ctx);
   const body = await readJson(ctx.request, Invite);
-  const result = await inviteUser(ctx.runtime.invitations, { actor: session, metadata: metadataOf(ctx), origin: requestOrigin(ctx.request.headers) }, body);
-  if (!result.ok) return jsonError(result.code, { message: result.message, ...(result.details ? { details: result.details } : {}) });
+  const input = { email: body.email, name: body.name, role: body.role, stepUp: stepUpAnswerOf(ctx, body) };
+  const result = await inviteUser(ctx.runtime.invitations, { actor: session, metadata: metadataOf(ctx), origin: requestOrigin(ctx.request.headers) }, input);
+  if (!result.ok) return refusalResponse(result);
   const u = result.value.user;
   return NextResponse.json(
     { user: { id: u.id, email: u.email, name: u.name, role: u.role, status: u.status, createdAt: u.createdAt.toISOString() }, invitation: { status: "pending", expiresAt: result.value.expiresAt.toISOString() } },

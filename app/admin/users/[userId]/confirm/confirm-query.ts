@@ -1,4 +1,5 @@
 import { parseRole } from "@/lib/users/users";
+import type { StaffAction } from "@/lib/auth/step-up-rule";
 import type { UserRole } from "@/lib/db/schema";
 import { firstParam } from "../../../../_lib/params";
 
@@ -14,4 +15,10 @@ export function parseConfirmedAction(params: Record<string, string | string[] | 
     return role ? { kind, role } : null;
   }
   return null;
+}
+
+/** The action as the step-up rule names it. */
+export function staffActionOf(action: ConfirmedAction): StaffAction {
+  const names = { ban: "user.ban", unban: "user.unban", "revoke-all": "session.revoke_all", role: "user.role" } as const;
+  return names[action.kind];
 }

@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { sessionImpactOf, type SessionImpact } from "@/lib/admin/user-admin";
+import { stepUpDue } from "@/lib/auth/step-up";
+import { stepUpRequired } from "@/lib/auth/step-up-rule";
 import { getRuntime } from "@/lib/runtime";
 import { findUserById, isUuid, type PublicUser } from "@/lib/users/users";
 import { ForbiddenView } from "../../../../_components/access-views";
@@ -10,8 +12,9 @@ import { readPageFlash } from "../../../../_lib/flash-cookie";
 import { redirectToNotFound } from "../../../../_lib/not-found";
 import { ConfirmCard } from "../../../_components/confirm-card";
 import { checkStaffPage } from "../../../_lib/staff-page";
+import { formatDuration } from "../../../../_lib/format";
 import { confirmUserAction } from "./actions";
-import { parseConfirmedAction, type ConfirmedAction } from "./confirm-query";
+import { parseConfirmedAction, staffActionOf, type ConfirmedAction } from "./confirm-query";
 
 export const metadata: Metadata = { title: "Confirm" };
 
@@ -79,6 +82,8 @@ export default async function ConfirmUserActionPage({ params, searchParams }: Pr
   }
   const text = describe(action, user, await sessionImpactOf(runtime, user.id));
   const path = `${back}/confirm`;
+  const stepUp = stepUpRequired(staffActionOf(action)) ? await stepUpDue(runtime.stepUp, session) : null;
+  const windowS = runtime.config.impersonation.reauthWindowS;
   return (
     <ConfirmCard
       title={text.title}
@@ -90,6 +95,8 @@ export default async function ConfirmUserActionPage({ params, searchParams }: Pr
       confirmLabel={text.confirm}
       cancelHref={back}
       flash={await readPageFlash(path)}
+      stepUp={stepUp}
+      stepUpWindowText={windowS > 0 ? formatDuration(windowS) : ""}
     />
   );
 }

@@ -4,6 +4,7 @@ import { recordImpersonationDenial, startImpersonation } from "@/lib/impersonati
 import { apiHandler, assertSameOrigin, jsonError, metadataOf, readJson, requireApiSession, resultResponse, sessionOf, type ApiContext } from "@/lib/next/api";
 import { writeSessionCookie } from "@/lib/next/cookies";
 import { passkeyAnswerOf } from "@/lib/next/passkeys";
+import { refusalResponse } from "@/lib/next/step-up";
 import { AssertionJson } from "@/lib/auth/mfa/webauthn-json";
 
 const ROUTE = "/api/admin/impersonate/[userId]";
@@ -43,11 +44,8 @@ export const POST = apiHandler(ROUTE, async (ctx) => {
     passkey: body.passkey ? passkeyAnswerOf(ctx, body.passkey) : null,
     metadata: metadataOf(ctx),
   });
-  if (!result.ok && result.code === "RATE_LIMITED") {
-    // Step-up throttled like login: the same code, and when to try again.
-    const retryAfter = Number(result.details?.retryAfter) || 60;
-    return jsonError("RATE_LIMITED", { headers: { "Retry-After": String(retryAfter) }, details: { retryAfter }, message: result.message });
-  }
+  // Step-up throttled like login: the same code, and when to try again.
+  if (!result.ok && result.code === "RATE_LIMITED") return refusalResponse(result);
   if (result.ok) await writeSessionCookie(ctx.runtime, result.value.token);
   return resultResponse(result, (v) => ({
     impersonating: { id: v.target.id, name: v.target.name, email: v.target.email, role: v.target.role },

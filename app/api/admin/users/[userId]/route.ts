@@ -1,21 +1,20 @@
 import { z } from "zod";
 import { NextResponse } from "next/server";
-import { changeUserRole, setUserBanned } from "@/lib/admin/user-admin";
+import { updateUserAccount } from "@/lib/admin/user-admin";
 import { USER_ROLES, USER_STATUSES } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import { grantStatusOf } from "@/lib/impersonation/grants";
 import { grantStatusJson } from "@/lib/impersonation/grant-json";
 import { apiHandler, assertSameOrigin, jsonError, metadataOf, methodNotAllowed, readJson, requireApiAdmin, requireApiStaff } from "@/lib/next/api";
+import { refusalResponse, StepUpBody, stepUpAnswerOf } from "@/lib/next/step-up";
 import { findUserById, isUuid, type PublicUser } from "@/lib/users/users";
 
 const ROUTE = "/api/admin/users/[userId]";
-const Body = z
-  .object({
-    role: z.enum(USER_ROLES).optional(),
-    status: z.enum(USER_STATUSES).optional(),
-    reason: z.string().max(500).optional(),
-  })
-  .refine((b) => b.role !== undefined || b.status !== undefined, { message: "Give a role or a status." });
+const Body = StepUpBody.extend({
+  role: z.enum(USER_ROLES).optional(),
+  status: z.enum(USER_STATUSES).optional(),
+  reason: z.string().max(500).optional(),
+}).refine((b) => b.role !== undefined || b.status !== undefined, { message: "Give a role or a status." });
 
 const present = (u: PublicUser) => ({ id: u.id, email: u.email, name: u.name, role: u.role, status: u.status, createdAt: u.createdAt.toISOString(), sample: u.sample });
 
@@ -31,26 +30,19 @@ export const GET = apiHandler(ROUTE, async (ctx) => {
   return NextResponse.json({ user: present(user), access: grantStatusJson(access) });
 });
 
-/** Role change (takes effect on the user's next request) and ban (revokes every session at once). Admins only. */
+/**
+ * Role change (takes effect on the user's next request) and ban (revokes every session at once). Admins only,
+ * with a step-up (`password`, `code` or `passkey` in the body; 401 REAUTH_REQUIRED with `stepUpWith` says which).
+ */
 export const PATCH = apiHandler(ROUTE, async (ctx) => {
   assertSameOrigin(ctx.request);
   const session = await requireApiAdmin(ctx);
   const id = ctx.params.userId ?? "";
   if (!isUuid(id)) throw new AppError("INVALID_ID");
   const body = await readJson(ctx.request, Body);
-  const metadata = metadataOf(ctx);
-  let user: PublicUser | null = null;
-  if (body.role !== undefined) {
-    const result = await changeUserRole(ctx.runtime, session, id, body.role, metadata, body.reason);
-    if (!result.ok) return jsonError(result.code, { message: result.message });
-    user = result.value;
-  }
-  if (body.status !== undefined) {
-    const result = await setUserBanned(ctx.runtime, session, id, body.status === "banned", metadata, body.reason);
-    if (!result.ok) return jsonError(result.code, { message: result.message });
-    user = result.value;
-  }
-  return NextResponse.json({ user: present(user!) });
+  const change = { role: body.role, banned: body.status === undefined ? undefined : body.status === "banned" };
+  const result = await updateUserAccount(ctx.runtime, session, id, change, metadataOf(ctx), body.reason, stepUpAnswerOf(ctx, body));
+  return result.ok ? NextResponse.json({ user: present(result.value) }) : refusalResponse(result);
 });
 
 export const POST = methodNotAllowed(ROUTE, ["GET", "PATCH"]);
