@@ -16,7 +16,7 @@ test.beforeEach(async ({ page }) => {
 test("the search box and filters show what the URL says after Back, Forward and Clear", async ({ page }) => {
   await page.goto("/admin/users");
   const search = page.getByLabel("Search");
-  const role = page.getByLabel("Role");
+  const role = page.getByLabel("Role", { exact: true });
 
   await search.fill("grace");
   await page.getByRole("button", { name: "Search", exact: true }).click();

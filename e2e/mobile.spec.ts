@@ -34,7 +34,7 @@ test("at 390 px the users list, the dialog and the banner fit the screen with ev
 
   await page.goto("/admin/users");
   await expectNoPageOverflow(page);
-  for (const control of [page.getByLabel("Search"), page.getByLabel("Role"), page.getByLabel("Status"), page.getByRole("button", { name: "Search", exact: true })]) {
+  for (const control of [page.getByLabel("Search"), page.getByLabel("Role", { exact: true }), page.getByLabel("Status"), page.getByRole("button", { name: "Search", exact: true })]) {
     await expectInsideViewport(page, control);
   }
   await screenshot(page, "users-list");
