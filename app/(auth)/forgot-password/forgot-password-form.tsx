@@ -2,9 +2,9 @@
 
 import { useActionState } from "react";
 import { ErrorMessage } from "../../_components/messages";
-import { ui } from "../../_components/styles";
 import { SubmitButton } from "../../_components/submit-button";
 import { forgotPasswordAction, type ForgotPasswordState } from "./actions";
+import { EmailField } from "../email-field";
 
 /** Works as a plain HTML form; with JavaScript the error appears in place. */
 export function ForgotPasswordForm() {
@@ -16,23 +16,7 @@ export function ForgotPasswordForm() {
           {state.error.message}
         </ErrorMessage>
       ) : null}
-      <div>
-        <label htmlFor="email" className={ui.label}>
-          Email
-        </label>
-        <input
-          id="email"
-          name="email"
-          type="email"
-          autoComplete="username"
-          required
-          maxLength={320}
-          defaultValue={state.email}
-          autoFocus
-          aria-describedby={state.error ? "forgot-error" : undefined}
-          className={`${ui.input} mt-1.5`}
-        />
-      </div>
+      <EmailField defaultValue={state.email} errorId={state.error ? "forgot-error" : undefined} />
       <SubmitButton className="w-full">Send reset link</SubmitButton>
     </form>
   );

@@ -5,6 +5,7 @@ import { ErrorMessage } from "../../_components/messages";
 import { ui } from "../../_components/styles";
 import { SubmitButton } from "../../_components/submit-button";
 import { loginAction, type LoginState } from "./actions";
+import { EmailField } from "../email-field";
 
 /** Works as a plain HTML form; with JavaScript the error appears in place and the button shows progress. */
 export function LoginForm({ next }: { next?: string }) {
@@ -17,23 +18,7 @@ export function LoginForm({ next }: { next?: string }) {
         </ErrorMessage>
       ) : null}
       {next ? <input type="hidden" name="next" value={next} /> : null}
-      <div>
-        <label htmlFor="email" className={ui.label}>
-          Email
-        </label>
-        <input
-          id="email"
-          name="email"
-          type="email"
-          autoComplete="username"
-          required
-          maxLength={320}
-          defaultValue={state.email}
-          autoFocus
-          aria-describedby={state.error ? "login-error" : undefined}
-          className={`${ui.input} mt-1.5`}
-        />
-      </div>
+      <EmailField defaultValue={state.email} errorId={state.error ? "login-error" : undefined} />
       <div>
         <label htmlFor="password" className={ui.label}>
           Password
