@@ -1,6 +1,6 @@
 /**
  * bench/profile.ts — where a request's CPU goes. `npm run bench:profile` (BENCH_PROFILE_TOP=N rows,
- * BENCH_PROFILE_CASES=floor,health,redis,l1,l1-after-page,postgres to pick cases).
+ * BENCH_PROFILE_CASES=floor,health,redis,l1,l1-after-page,floor-page,page,postgres to pick cases).
  *
  * Each case starts its own `next start` under `node --cpu-prof`, warms it, loads one path with autocannon
  * (10 connections), then stops it so V8 writes the profile. Only samples inside the loaded window count (the
@@ -12,7 +12,7 @@ import { mkdirSync, readdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { cannon } from "./lib/cannon";
 import { summariseProfile, type ProfileSummary } from "./lib/cpuprofile";
-import { ensureFloorBuild, FLOOR_ROUTE, floorServer } from "./lib/floor-app";
+import { ensureFloorBuild, FLOOR_PAGE, FLOOR_ROUTE, floorServer } from "./lib/floor-app";
 import { createHttpClient, loginCookie } from "./lib/http-client";
 import { runBench } from "./lib/lifecycle";
 import { benchScale, fmt, printTable, RESULTS_DIR, startResult, target } from "./lib/report";
@@ -97,6 +97,8 @@ async function main(): Promise<void> {
       servedBefore: "/",
       start: (a) => benchServer({ ...common, REDIS_KEY_PREFIX: "prof-l1p:", SESSION_L1_ENABLED: "true" }, a),
     },
+    { id: "floor-page", name: `floor app bare page ${FLOOR_PAGE}`, path: FLOOR_PAGE, expectStatus: 200, authenticated: false, start: (a) => floorServer(a) },
+    { id: "page", name: "app page / authenticated, Redis + L1", path: "/", expectStatus: 200, authenticated: true, start: (a) => benchServer({ ...common, REDIS_KEY_PREFIX: "prof-p:", SESSION_L1_ENABLED: "true" }, a) },
     { id: "postgres", name: "app /api/auth/user, Postgres only", path: "/api/auth/user", expectStatus: 200, authenticated: true, start: (a) => benchServer({ DATABASE_URL: databaseUrl, SESSION_L1_ENABLED: "false" }, a) },
   ];
   const wanted = process.env.BENCH_PROFILE_CASES?.split(",").map((s) => s.trim());

@@ -30,7 +30,7 @@ export async function NoticeRegion({ session }: { session: SessionContext }) {
   if (session.impersonation) return null;
   let content: NoticeRegionContent = { accesses: [], requests: [] };
   try {
-    content = await noticeRegionOf((await getRuntime()).database.db, session);
+    content = await noticeRegionOf((await getRuntime()).database, session);
   } catch {
     // The page below reports a database outage; the chrome just leaves the notices for the next visit.
   }

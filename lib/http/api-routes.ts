@@ -15,6 +15,8 @@ export interface ApiRoute {
 /** The methods Next routes to a handler; any other method never reaches one. */
 export const ROUTED_METHODS = ["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"] as const;
 const ROUTED = new Set<string>(ROUTED_METHODS);
+/** True for the methods Next routes, which the Node-server guard passes on without looking at the path. */
+export const isRoutedMethod = (method: string | undefined): boolean => ROUTED.has(method ?? "GET");
 /**
  * The method the Fetch standard forbids that Node's parser lets through (`new Request()` throws on it): Next
  * fails on it with a 500 on any path. TRACK and CONNECT never arrive as requests.
@@ -32,7 +34,7 @@ export type UnroutedAnswer = { status: 405; allow: string } | { status: 404 };
  * and on pages the other methods, which Next answers itself without failing: a redirect to /login, a 400).
  */
 export function unroutedMethodAnswer(method: string, pathname: string, routes: readonly ApiRoute[]): UnroutedAnswer | null {
-  if (ROUTED.has(method)) return null;
+  if (isRoutedMethod(method)) return null;
   if (!isApiPath(pathname)) return FETCH_FORBIDDEN.has(method) ? { status: 405, allow: PAGE_METHODS } : null;
   const route = matchApiRoute(routes, pathname);
   return route && route.methods.length > 0 ? { status: 405, allow: route.methods.join(", ") } : { status: 404 };

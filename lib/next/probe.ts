@@ -1,5 +1,4 @@
 import "server-only";
-import { NextResponse } from "next/server";
 import { getConfig } from "../config";
 import { errorBody } from "../errors";
 import { withTimeout } from "../health/checks";
@@ -20,9 +19,9 @@ export async function runtimeForProbe(): Promise<Runtime | null> {
 }
 
 /** A probe's JSON body with its status; a 503 also carries the standard error object. */
-export function probeResponse(body: Record<string, unknown>, healthy: boolean): NextResponse {
-  if (healthy) return NextResponse.json(body);
-  return NextResponse.json({ ...body, ...errorBody("SERVICE_UNAVAILABLE") }, { status: 503, headers: { "Retry-After": "2" } });
+export function probeResponse(body: Record<string, unknown>, healthy: boolean): Response {
+  if (healthy) return Response.json(body);
+  return Response.json({ ...body, ...errorBody("SERVICE_UNAVAILABLE") }, { status: 503, headers: { "Retry-After": "2" } });
 }
 
 /** Operator endpoints: open unless METRICS_TOKEN is set, then `Authorization: Bearer <token>` is required. */

@@ -7,7 +7,7 @@
  */
 import { Server, type IncomingMessage, type ServerResponse } from "node:http";
 import { errorBody } from "../errors";
-import { unroutedMethodAnswer, type ApiRoute, type UnroutedAnswer } from "../http/api-routes";
+import { isRoutedMethod, unroutedMethodAnswer, type ApiRoute, type UnroutedAnswer } from "../http/api-routes";
 
 function send(req: IncomingMessage, res: ServerResponse, answer: UnroutedAnswer): void {
   const body = JSON.stringify(errorBody(answer.status === 405 ? "METHOD_NOT_ALLOWED" : "NOT_FOUND"));
@@ -31,7 +31,8 @@ export function installUnroutedMethodGuard(apiRoutes: readonly ApiRoute[]): void
   installed = true;
   const emit = Server.prototype.emit;
   Server.prototype.emit = function (this: Server, event: string | symbol, ...args: unknown[]): boolean {
-    if (event === "request") {
+    // Every ordinary request: one Set lookup on the method, no parsing of the URL.
+    if (event === "request" && !isRoutedMethod((args[0] as IncomingMessage).method)) {
       const [req, res] = args as [IncomingMessage, ServerResponse];
       const answer = unroutedMethodAnswer(req.method ?? "GET", (req.url ?? "/").split("?")[0]!, apiRoutes);
       if (answer) {

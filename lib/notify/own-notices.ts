@@ -4,12 +4,12 @@
  */
 import { z } from "zod";
 import { accessRefusal } from "../auth/access";
-import type { Db } from "../db/types";
+import type { Database, Db } from "../db/types";
 import { fail, ok, type Result } from "../errors";
 import type { SessionContext } from "../session/types";
 import { asAccessRequestNotice, type AccessRequestNotice } from "./access-request-notice";
 import { asImpersonationNotice, type ImpersonationNotice } from "./impersonation-notice";
-import { listNotifications, markNotificationsRead } from "./outbox";
+import { listNotifications, listUnreadNotifications, markNotificationsRead } from "./outbox";
 
 export interface ShownNotice extends ImpersonationNotice {
   id: string;
@@ -41,10 +41,10 @@ export interface NoticeRegionContent {
 }
 
 /** The notice region's content: the owner's unread notices, in one query; nothing while impersonating. */
-export async function noticeRegionOf(db: Db, session: SessionContext): Promise<NoticeRegionContent> {
+export async function noticeRegionOf(database: Pick<Database, "db" | "queryArrays">, session: SessionContext): Promise<NoticeRegionContent> {
   if (session.impersonation) return { accesses: [], requests: [] };
   // Twice the limit: one open request per user at a time, so requests never crowd the accesses out.
-  const rows = await listNotifications(db, session.user.id, { unreadOnly: true, limit: REGION_LIMIT * 2 });
+  const rows = await listUnreadNotifications(database, session.user.id, REGION_LIMIT * 2);
   const accesses: ShownNotice[] = [];
   const requests: ShownAccessRequest[] = [];
   for (const row of rows) {
@@ -57,8 +57,8 @@ export async function noticeRegionOf(db: Db, session: SessionContext): Promise<N
 }
 
 /** The accesses the notice region shows: the owner's unread impersonation notices; nothing while impersonating. */
-export async function unreadNoticesFor(db: Db, session: SessionContext): Promise<ShownNotice[]> {
-  return (await noticeRegionOf(db, session)).accesses;
+export async function unreadNoticesFor(database: Pick<Database, "db" | "queryArrays">, session: SessionContext): Promise<ShownNotice[]> {
+  return (await noticeRegionOf(database, session)).accesses;
 }
 
 const Ids = z.array(z.uuid()).max(100);

@@ -9,6 +9,7 @@ import { and, eq, gt, inArray, isNotNull, isNull, lt, ne, or, sql } from "drizzl
 import { alias } from "drizzle-orm/pg-core";
 import { sessions, users, type ImpersonationMode, type ReturnNotice, type UserRole, type UserStatus } from "../db/schema";
 import type { Database, Db } from "../db/types";
+import { timestampMs } from "../db/rows";
 import { deleteSessionsWhere, type DeletedSessions, type SessionEnding } from "./endings";
 import type { SessionContext, SessionMetadata } from "./types";
 
@@ -65,11 +66,6 @@ function loadContextSql(db: Db): string {
     .toSQL().sql;
 }
 
-/** A timestamptz as the driver returns it: `Date` (PGlite) or text such as "2026-11-30 03:22:22.123+00" (postgres.js). */
-function toMs(value: unknown): number {
-  return value instanceof Date ? value.getTime() : Date.parse(value as string);
-}
-
 type Text = string | null;
 
 function toContext(row: unknown[]): SessionContext {
@@ -85,8 +81,8 @@ function toContext(row: unknown[]): SessionContext {
     Text, Text, UserRole | null, UserStatus | null,
   ];
   const impersonating = impersonatorId !== null && parentSessionId !== null;
-  const absoluteExpiresAtMs = toMs(absoluteExpiresAt);
-  const createdAtMs = toMs(createdAt);
+  const absoluteExpiresAtMs = timestampMs(absoluteExpiresAt);
+  const createdAtMs = timestampMs(createdAt);
   return {
     sessionId: id,
     user: { id: userId, email: userEmail, name: userName, role: userRole, status: userStatus },
@@ -107,12 +103,12 @@ function toContext(row: unknown[]): SessionContext {
         }
       : null,
     createdAt: createdAtMs,
-    lastSeenAt: toMs(lastSeenAt),
-    lastAuthenticatedAt: toMs(lastAuthenticatedAt),
-    expiresAt: toMs(expiresAt),
+    lastSeenAt: timestampMs(lastSeenAt),
+    lastAuthenticatedAt: timestampMs(lastAuthenticatedAt),
+    expiresAt: timestampMs(expiresAt),
     absoluteExpiresAt: absoluteExpiresAtMs,
     aal: aal === 2 ? 2 : 1,
-    mfaVerifiedAt: mfaVerifiedAt === null ? null : toMs(mfaVerifiedAt),
+    mfaVerifiedAt: mfaVerifiedAt === null ? null : timestampMs(mfaVerifiedAt),
     returnNotice: parseNotice(returnNotice),
   };
 }

@@ -30,7 +30,7 @@ for (const b of await impersonationBackends()) {
 
     it("a request gives the user one answerable notice and one mail linking to their account page", async () => {
       const { staff, owner, requestId } = await asked();
-      const region = await noticeRegionOf(rt.database.db, owner.context);
+      const region = await noticeRegionOf(rt.database, owner.context);
       expect(region.accesses).toEqual([]);
       expect(region.requests).toEqual([expect.objectContaining({ requestId, mode: "write", reason: WHY, by: { name: staff.user.name, role: "admin" } })]);
       const mail = (await listOutbox(rt.database.db, 500)).filter((m) => m.to === owner.user.email);
@@ -51,7 +51,7 @@ for (const b of await impersonationBackends()) {
       const { owner, requestId } = await asked();
       const answered = await answerRequest(rt.grants, owner.context, { requestId, answer: "approve", window: "1h" }, {});
       expect(answered.ok).toBe(true);
-      expect((await noticeRegionOf(rt.database.db, owner.context)).requests).toEqual([]);
+      expect((await noticeRegionOf(rt.database, owner.context)).requests).toEqual([]);
       expect((await listNotifications(rt.database.db, owner.user.id))[0]!.readAt).not.toBeNull();
     });
 
@@ -59,14 +59,14 @@ for (const b of await impersonationBackends()) {
       const { owner, requestId } = await asked();
       const stranger = await signedIn(rt, "user");
       expect(await answerRequest(rt.grants, stranger.context, { requestId, answer: "decline" }, {})).toMatchObject({ ok: false, code: "GRANT_NOT_FOUND" });
-      expect((await noticeRegionOf(rt.database.db, owner.context)).requests).toHaveLength(1);
+      expect((await noticeRegionOf(rt.database, owner.context)).requests).toHaveLength(1);
     });
 
     it("dismissing hides the notice but leaves the request open to answer on /account", async () => {
       const { owner, requestId } = await asked();
-      const [notice] = (await noticeRegionOf(rt.database.db, owner.context)).requests;
+      const [notice] = (await noticeRegionOf(rt.database, owner.context)).requests;
       expect((await dismissNotices(rt.database.db, owner.context, [notice!.id])).ok).toBe(true);
-      expect((await noticeRegionOf(rt.database.db, owner.context)).requests).toEqual([]);
+      expect((await noticeRegionOf(rt.database, owner.context)).requests).toEqual([]);
       expect((await answerRequest(rt.grants, owner.context, { requestId, answer: "approve", window: "24h" }, {})).ok).toBe(true);
     });
   });

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordAuditEvent } from "@/lib/audit/audit";
 import { mailOutbox, notifications } from "@/lib/db/schema";
 import { forceEndImpersonation, startImpersonation, stopImpersonation } from "@/lib/impersonation/service";
-import { listNotifications, listOutbox, markNotificationsRead } from "@/lib/notify/outbox";
+import { listNotifications, listOutbox, listUnreadNotifications, markNotificationsRead } from "@/lib/notify/outbox";
 import { dismissNotices, unreadNoticesFor } from "@/lib/notify/own-notices";
 import { createTestRuntime, type TestRuntime } from "../support/runtime";
 import { impersonating, impersonationBackends, REASON, signedIn } from "../impersonation/setup";
@@ -95,18 +95,33 @@ for (const b of await impersonationBackends()) {
       expect(await listNotifications(rt.database.db, imp.target.id, { unreadOnly: true })).toEqual([]);
     });
 
+    it("the notice region's read below drizzle answers field for field what drizzle's query answers", async () => {
+      const imp = await impersonating(rt);
+      await stopImpersonation(rt.impersonation, imp.context, {});
+      const viaDrizzle = (limit: number) => listNotifications(rt.database.db, imp.target.id, { unreadOnly: true, limit });
+      const all = await viaDrizzle(10);
+      expect(all.map((n) => n.kind).sort()).toEqual(["impersonation_ended", "impersonation_started"]);
+      expect(await listUnreadNotifications(rt.database, imp.target.id, 10)).toEqual(all);
+      expect(all[0]!.createdAt).toBeInstanceOf(Date);
+      expect(all[0]!.payload).toMatchObject({ by: { name: imp.admin.user.name } });
+      expect(await listUnreadNotifications(rt.database, imp.target.id, 1)).toEqual(await viaDrizzle(1));
+      await markNotificationsRead(rt.database.db, imp.target.id, [all[0]!.id]);
+      expect(await listUnreadNotifications(rt.database, imp.target.id, 10)).toEqual(all.slice(1));
+      expect(await listUnreadNotifications(rt.database, imp.admin.user.id, 10)).toEqual([]);
+    });
+
     it("the owner dismisses their notices; an impersonator neither sees them nor may dismiss them", async () => {
       const imp = await impersonating(rt);
       const owner = await rt.sessions.createSession(imp.target.id, { ip: "127.0.0.1", userAgent: "owner" });
       const ownerContext = (await rt.sessions.validateSessionWithCache(owner.token))!;
-      expect(await unreadNoticesFor(rt.database.db, imp.context)).toEqual([]);
-      const [notice] = await unreadNoticesFor(rt.database.db, ownerContext);
+      expect(await unreadNoticesFor(rt.database, imp.context)).toEqual([]);
+      const [notice] = await unreadNoticesFor(rt.database, ownerContext);
       expect(notice?.kind).toBe("impersonation_started");
       expect(await dismissNotices(rt.database.db, imp.context, [notice!.id])).toMatchObject({ ok: false, code: "FORBIDDEN_WHILE_IMPERSONATING" });
-      expect(await unreadNoticesFor(rt.database.db, ownerContext)).toHaveLength(1);
+      expect(await unreadNoticesFor(rt.database, ownerContext)).toHaveLength(1);
       expect(await dismissNotices(rt.database.db, ownerContext, ["not-a-uuid"])).toMatchObject({ ok: false, code: "INVALID_INPUT" });
       expect(await dismissNotices(rt.database.db, ownerContext, [notice!.id])).toEqual({ ok: true, value: { dismissed: 1 } });
-      expect(await unreadNoticesFor(rt.database.db, ownerContext)).toEqual([]);
+      expect(await unreadNoticesFor(rt.database, ownerContext)).toEqual([]);
     });
 
     it("no notice or mail carries a session token, a session id or a link", async () => {

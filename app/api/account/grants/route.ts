@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { NextResponse } from "next/server";
 import { GRANT_WINDOWS, grantAccess, grantsOf, type GrantWindow } from "@/lib/impersonation/grants";
 import { grantJson } from "@/lib/impersonation/grant-json";
 import { apiHandler, assertSameOrigin, jsonError, metadataOf, methodNotAllowed, readJson, requireApiSession } from "@/lib/next/api";
@@ -17,7 +16,7 @@ export const GET = apiHandler(ROUTE, async (ctx) => {
   const now = ctx.runtime.clock();
   const { active, pending } = await grantsOf(ctx.runtime.database.db, session.user.id, now);
   const disclose = ctx.runtime.config.impersonation.disclose;
-  return NextResponse.json({
+  return Response.json({
     consent: ctx.runtime.config.impersonation.consent,
     grants: active.map((g) => grantJson(g, now, disclose)),
     requests: pending.map((r) => grantJson(r, now, disclose)),
@@ -31,7 +30,7 @@ export const POST = apiHandler(ROUTE, async (ctx) => {
   const body = await readJson(ctx.request, Body);
   const result = await grantAccess(ctx.runtime.grants, session, { scope: body.mode, window: body.window }, metadataOf(ctx));
   if (!result.ok) return jsonError(result.code, { message: result.message });
-  return NextResponse.json({ grant: grantJson(result.value, ctx.runtime.clock()) }, { status: 201 });
+  return Response.json({ grant: grantJson(result.value, ctx.runtime.clock()) }, { status: 201 });
 });
 
 export const PUT = methodNotAllowed(ROUTE, ["GET", "POST"]);

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { NextResponse } from "next/server";
 import { AUDIT_ACTIONS, listAuditEvents, personFilter, type AuditFilters } from "@/lib/audit/audit";
 import { AUDIT_EXPORT_FORMATS, EXPORT_CONTENT_TYPES, openAuditExport } from "@/lib/audit/export";
 import { apiHandler, methodNotAllowed, requireApiStaff } from "@/lib/next/api";
@@ -54,7 +53,7 @@ export const GET = apiHandler(ROUTE, async (ctx) => {
   const page = query.page ?? 1;
   const pageSize = query.pageSize ?? 25;
   const { items, total } = await listAuditEvents(ctx.runtime.database.db, { ...filters, page, pageSize });
-  return NextResponse.json({
+  return Response.json({
     page,
     pageSize,
     total,

@@ -1,4 +1,3 @@
-import { NextResponse } from "next/server";
 import { apiHandler, methodNotAllowed, requireApiStaff } from "@/lib/next/api";
 
 const ROUTE = "/api/admin/impersonations";
@@ -7,7 +6,7 @@ export const GET = apiHandler(ROUTE, async (ctx) => {
   await requireApiStaff(ctx);
   const now = ctx.runtime.clock();
   const rows = await ctx.runtime.sessions.listLiveImpersonations();
-  return NextResponse.json({
+  return Response.json({
     impersonations: rows.map((r) => ({
       sessionId: r.id,
       reason: r.reason,

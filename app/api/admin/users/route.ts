@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { NextResponse } from "next/server";
 import { inviteUser } from "@/lib/account/invitations";
 import { USER_ROLES, USER_STATUSES } from "@/lib/db/schema";
 import { apiHandler, assertSameOrigin, metadataOf, methodNotAllowed, readJson, requireApiAdmin, requireApiStaff } from "@/lib/next/api";
@@ -26,7 +25,7 @@ export const GET = apiHandler(ROUTE, async (ctx) => {
   const page = query.page ?? 1;
   const pageSize = query.pageSize ?? 25;
   const { items, total } = await listUsers(ctx.runtime.database.db, { ...query, page, pageSize }, new Date(ctx.runtime.clock()));
-  return NextResponse.json({
+  return Response.json({
     page,
     pageSize,
     total,
@@ -59,7 +58,7 @@ export const POST = apiHandler(ROUTE, async (ctx) => {
   const result = await inviteUser(ctx.runtime.invitations, { actor: session, metadata: metadataOf(ctx), origin: requestOrigin(ctx.request.headers) }, input);
   if (!result.ok) return refusalResponse(result);
   const u = result.value.user;
-  return NextResponse.json(
+  return Response.json(
     { user: { id: u.id, email: u.email, name: u.name, role: u.role, status: u.status, createdAt: u.createdAt.toISOString() }, invitation: { status: "pending", expiresAt: result.value.expiresAt.toISOString() } },
     { status: 201 },
   );

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { NextResponse } from "next/server";
 import { login } from "@/lib/auth/login";
 import { AppError } from "@/lib/errors";
 import { apiHandler, assertSameOrigin, jsonError, metadataOf, methodNotAllowed, readJson } from "@/lib/next/api";
@@ -23,12 +22,12 @@ export const POST = apiHandler(ROUTE, async (ctx) => {
   if (result.value.kind === "mfa") {
     // No session yet: the pending sign-in's cookie, and what the client must send to POST /api/auth/mfa/verify.
     await writeChallengeCookie(runtime, result.value.challengeToken);
-    return NextResponse.json({ mfa: "required", methods: result.value.methods });
+    return Response.json({ mfa: "required", methods: result.value.methods });
   }
   await writeSessionCookie(runtime, result.value.token);
   const session = await runtime.sessions.validateSessionWithCache(result.value.token);
   if (!session) throw new AppError("SERVICE_UNAVAILABLE");
-  return NextResponse.json({ user: session.user });
+  return Response.json({ user: session.user });
 });
 
 export const GET = methodNotAllowed(ROUTE, ["POST"]);

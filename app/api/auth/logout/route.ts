@@ -1,4 +1,3 @@
-import { NextResponse } from "next/server";
 import { logout } from "@/lib/auth/logout";
 import { apiHandler, assertSameOrigin, metadataOf, methodNotAllowed } from "@/lib/next/api";
 import { clearSessionCookie, readSessionToken } from "@/lib/next/cookies";
@@ -9,7 +8,7 @@ export const POST = apiHandler(ROUTE, async (ctx) => {
   assertSameOrigin(ctx.request);
   await logout(ctx.runtime, await readSessionToken(ctx.runtime), metadataOf(ctx));
   await clearSessionCookie(ctx.runtime);
-  return NextResponse.json({ ok: true });
+  return Response.json({ ok: true });
 }, { readOnlyExit: "sign-out" });
 
 export const GET = methodNotAllowed(ROUTE, ["POST"]);

@@ -1,4 +1,3 @@
-import { NextResponse } from "next/server";
 import { mfaRequirement } from "@/lib/auth/mfa/policy";
 import { remainingRecoveryCodes } from "@/lib/auth/mfa/recovery-codes";
 import { secondFactorMethods } from "@/lib/auth/mfa/service";
@@ -11,7 +10,7 @@ export const GET = apiHandler(ROUTE, async (ctx) => {
   const session = await requireApiSession(ctx);
   const { database: { db }, mfa } = ctx.runtime;
   const methods = await secondFactorMethods(db, session.user.id);
-  return NextResponse.json({
+  return Response.json({
     requirement: mfaRequirement(session.user.role, mfa.policy),
     methods,
     recoveryCodesLeft: methods.length > 0 ? await remainingRecoveryCodes(db, session.user.id) : 0,

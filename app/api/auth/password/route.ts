@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { NextResponse } from "next/server";
 import { changePassword } from "@/lib/account/account";
 import { apiHandler, assertSameOrigin, jsonError, metadataOf, methodNotAllowed, readJson, requireApiSession } from "@/lib/next/api";
 import { writeSessionCookie } from "@/lib/next/cookies";
@@ -16,7 +15,7 @@ export const POST = apiHandler(ROUTE, async (ctx) => {
   const result = await changePassword(ctx.runtime, session, body, metadataOf(ctx));
   if (!result.ok) return jsonError(result.code, { message: result.message });
   await writeSessionCookie(ctx.runtime, result.value.token);
-  return NextResponse.json({ changed: true });
+  return Response.json({ changed: true });
 });
 
 export const GET = methodNotAllowed(ROUTE, ["POST"]);

@@ -1,4 +1,3 @@
-import { NextResponse } from "next/server";
 import { revokeOtherSessions } from "@/lib/account/account";
 import { apiHandler, assertSameOrigin, metadataOf, methodNotAllowed, requireApiSession, resultResponse } from "@/lib/next/api";
 
@@ -8,7 +7,7 @@ const ROUTE = "/api/auth/sessions";
 export const GET = apiHandler(ROUTE, async (ctx) => {
   const session = await requireApiSession(ctx, "own-account");
   const rows = await ctx.runtime.sessions.listUserSessions(session.user.id);
-  return NextResponse.json({
+  return Response.json({
     sessions: rows.map((r) => ({
       id: r.id,
       current: r.id === session.sessionId,

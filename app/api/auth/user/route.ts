@@ -1,4 +1,3 @@
-import { NextResponse } from "next/server";
 import { apiHandler, jsonError, methodNotAllowed, sessionOf } from "@/lib/next/api";
 import { presentSession } from "@/lib/session/present";
 
@@ -7,7 +6,7 @@ const ROUTE = "/api/auth/user";
 export const GET = apiHandler(ROUTE, async (ctx) => {
   const session = await sessionOf(ctx);
   if (!session) return jsonError("UNAUTHENTICATED");
-  return NextResponse.json(presentSession(session));
+  return Response.json(presentSession(session));
 });
 
 export const POST = methodNotAllowed(ROUTE, ["GET"]);

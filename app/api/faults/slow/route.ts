@@ -1,4 +1,3 @@
-import { NextResponse } from "next/server";
 import { AppError } from "@/lib/errors";
 import { apiHandler, jsonError, methodNotAllowed } from "@/lib/next/api";
 
@@ -17,7 +16,7 @@ export const GET = apiHandler(ROUTE, async (ctx) => {
   if (!/^\d{1,5}$/.test(raw) || ms > MAX_MS) throw new AppError("INVALID_INPUT", `ms must be a whole number from 0 to ${MAX_MS}.`);
   await new Promise((resolve) => setTimeout(resolve, ms));
   await ctx.runtime.database.ping();
-  return NextResponse.json({ sleptMs: ms, database: "ok" });
+  return Response.json({ sleptMs: ms, database: "ok" });
 });
 
 export const POST = methodNotAllowed(ROUTE, ["GET"]);

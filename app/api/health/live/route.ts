@@ -1,10 +1,9 @@
-import { NextResponse } from "next/server";
 import { methodNotAllowed, probeHandler } from "@/lib/next/api";
 
 const ROUTE = "/api/health/live";
 
 /** The process is up and serving. No I/O and no runtime: liveness must not fail because Postgres is down. */
-export const GET = probeHandler(ROUTE, async () => NextResponse.json({ status: "ok" }));
+export const GET = probeHandler(ROUTE, async () => Response.json({ status: "ok" }));
 
 export const POST = methodNotAllowed(ROUTE, ["GET"]);
 export const PUT = POST;

@@ -1,4 +1,3 @@
-import { NextResponse } from "next/server";
 import { checkRedisHealth, httpStatusOfRedisHealth } from "@/lib/health/redis";
 import { apiHandler, methodNotAllowed } from "@/lib/next/api";
 
@@ -7,7 +6,7 @@ const ROUTE = "/api/health/redis";
 /** The Redis tier's health (shape and status rules in lib/health/redis.ts); 503 only for "unhealthy". */
 export const GET = apiHandler(ROUTE, async ({ runtime }) => {
   const report = await checkRedisHealth(runtime);
-  return NextResponse.json(report, { status: httpStatusOfRedisHealth(report.status) });
+  return Response.json(report, { status: httpStatusOfRedisHealth(report.status) });
 });
 
 export const POST = methodNotAllowed(ROUTE, ["GET"]);

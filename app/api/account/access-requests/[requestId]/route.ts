@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { NextResponse } from "next/server";
 import { answerRequest, GRANT_WINDOWS, type GrantWindow } from "@/lib/impersonation/grants";
 import { grantJson } from "@/lib/impersonation/grant-json";
 import { apiHandler, assertSameOrigin, jsonError, metadataOf, methodNotAllowed, readJson, requireApiSession } from "@/lib/next/api";
@@ -16,7 +15,7 @@ export const POST = apiHandler(ROUTE, async (ctx) => {
   const body = await readJson(ctx.request, Body);
   const result = await answerRequest(ctx.runtime.grants, session, { requestId: ctx.params.requestId ?? "", answer: body.answer, window: body.window }, metadataOf(ctx));
   if (!result.ok) return jsonError(result.code, { message: result.message });
-  return NextResponse.json({ request: grantJson(result.value, ctx.runtime.clock()) });
+  return Response.json({ request: grantJson(result.value, ctx.runtime.clock()) });
 });
 
 export const GET = methodNotAllowed(ROUTE, ["POST"]);

@@ -1,4 +1,3 @@
-import { NextResponse } from "next/server";
 import { revokeGrant } from "@/lib/impersonation/grants";
 import { apiHandler, assertSameOrigin, jsonError, metadataOf, methodNotAllowed, requireApiSession } from "@/lib/next/api";
 
@@ -13,7 +12,7 @@ export const DELETE = apiHandler(ROUTE, async (ctx) => {
   const session = await requireApiSession(ctx, "own-account");
   const result = await revokeGrant(ctx.runtime.grants, session, ctx.params.grantId ?? "", metadataOf(ctx));
   if (!result.ok) return jsonError(result.code, { message: result.message });
-  return NextResponse.json({ revoked: true, endedImpersonations: result.value.ended });
+  return Response.json({ revoked: true, endedImpersonations: result.value.ended });
 });
 
 export const GET = methodNotAllowed(ROUTE, ["DELETE"]);

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { NextResponse } from "next/server";
 import { updateUserAccount } from "@/lib/admin/user-admin";
 import { USER_ROLES, USER_STATUSES } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
@@ -27,7 +26,7 @@ export const GET = apiHandler(ROUTE, async (ctx) => {
   const user = await findUserById(db, id);
   if (!user) return jsonError("USER_NOT_FOUND");
   const access = (await grantStatusOf(db, [user.id], ctx.runtime.clock())).get(user.id);
-  return NextResponse.json({ user: present(user), access: grantStatusJson(access) });
+  return Response.json({ user: present(user), access: grantStatusJson(access) });
 });
 
 /**
@@ -42,7 +41,7 @@ export const PATCH = apiHandler(ROUTE, async (ctx) => {
   const body = await readJson(ctx.request, Body);
   const change = { role: body.role, banned: body.status === undefined ? undefined : body.status === "banned" };
   const result = await updateUserAccount(ctx.runtime, session, id, change, metadataOf(ctx), body.reason, stepUpAnswerOf(ctx, body));
-  return result.ok ? NextResponse.json({ user: present(result.value) }) : refusalResponse(result);
+  return result.ok ? Response.json({ user: present(result.value) }) : refusalResponse(result);
 });
 
 export const POST = methodNotAllowed(ROUTE, ["GET", "PATCH"]);

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { NextResponse } from "next/server";
 import { createBulkJob, runBulkJob } from "@/lib/admin/bulk";
 import { filterRecord, selectionIds, type BulkSelection } from "@/lib/admin/bulk-selection";
 import { BULK_ACTIONS, USER_ROLES, USER_STATUSES } from "@/lib/db/schema";
@@ -33,7 +32,7 @@ export const POST = apiHandler(ROUTE, async (ctx) => {
   if (!created.ok) return refusalResponse(created);
   const ran = await runBulkJob(ctx.runtime, session, created.value.id, metadata);
   const job = ran.ok ? ran.value : created.value;
-  return NextResponse.json({ job: presentBulkJob(job) }, { status: 202, headers: { Location: `${ROUTE}/${job.id}` } });
+  return Response.json({ job: presentBulkJob(job) }, { status: 202, headers: { Location: `${ROUTE}/${job.id}` } });
 });
 
 export const GET = methodNotAllowed(ROUTE, ["POST"]);

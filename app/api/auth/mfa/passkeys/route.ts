@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { NextResponse } from "next/server";
 import { finishPasskeyRegistration } from "@/lib/auth/mfa/passkey-service";
 import { listPasskeys } from "@/lib/auth/mfa/passkeys";
 import type { RegistrationResponseJSON } from "@simplewebauthn/server";
@@ -15,7 +14,7 @@ const Body = z.object({ name: z.string().max(200).optional(), response: Attestat
 export const GET = apiHandler(ROUTE, async (ctx) => {
   const session = await requireApiSession(ctx);
   const passkeys = session.impersonation ? [] : await listPasskeys(ctx.runtime.database.db, session.user.id);
-  return NextResponse.json({
+  return Response.json({
     passkeys: passkeys.map((p) => ({ id: p.id, name: p.name, createdAt: p.createdAt.toISOString(), lastUsedAt: p.lastUsedAt?.toISOString() ?? null })),
   });
 });
@@ -34,7 +33,7 @@ export const POST = apiHandler(ROUTE, async (ctx) => {
   const result = await finishPasskeyRegistration(ctx.runtime.mfa, session, { rp, name: body.name, response }, metadataOf(ctx));
   if (!result.ok) return jsonError(result.code, { message: result.message, details: result.details });
   if (result.value.token) await writeSessionCookie(ctx.runtime, result.value.token);
-  return NextResponse.json({ passkey: { id: result.value.id, name: result.value.name }, recoveryCodes: result.value.recoveryCodes }, { status: 201 });
+  return Response.json({ passkey: { id: result.value.id, name: result.value.name }, recoveryCodes: result.value.recoveryCodes }, { status: 201 });
 });
 
 export const PUT = methodNotAllowed(ROUTE, ["GET", "POST"]);

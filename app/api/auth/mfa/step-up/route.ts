@@ -1,4 +1,3 @@
-import { NextResponse } from "next/server";
 import { stepUpWithFactor } from "@/lib/auth/mfa/service";
 import { apiHandler, assertSameOrigin, jsonError, metadataOf, methodNotAllowed, readJson, requireApiSession } from "@/lib/next/api";
 import { factorAnswerOf } from "@/lib/next/passkeys";
@@ -16,7 +15,7 @@ export const POST = apiHandler(ROUTE, async (ctx) => {
     const retryAfter = result.details?.retryAfter;
     return jsonError(result.code, retryAfter ? { headers: { "Retry-After": String(retryAfter) }, details: { retryAfter } } : undefined);
   }
-  return NextResponse.json({ steppedUp: true });
+  return Response.json({ steppedUp: true });
 });
 
 export const GET = methodNotAllowed(ROUTE, ["POST"]);

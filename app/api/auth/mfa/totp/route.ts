@@ -1,4 +1,3 @@
-import { NextResponse } from "next/server";
 import { startTotpEnrolment, disableSecondFactor } from "@/lib/auth/mfa/service";
 import { apiHandler, assertSameOrigin, jsonError, metadataOf, methodNotAllowed, readJson, requireApiSession, resultResponse } from "@/lib/next/api";
 import { writeSessionCookie } from "@/lib/next/cookies";
@@ -22,7 +21,7 @@ export const DELETE = apiHandler(ROUTE, async (ctx) => {
   const result = await disableSecondFactor(ctx.runtime.mfa, session, factorAnswerOf(ctx, body), metadataOf(ctx));
   if (!result.ok) return jsonError(result.code, { message: result.message, details: result.details });
   await writeSessionCookie(ctx.runtime, result.value.token);
-  return NextResponse.json({ disabled: true });
+  return Response.json({ disabled: true });
 });
 
 export const GET = methodNotAllowed(ROUTE, ["POST", "DELETE"]);

@@ -1,4 +1,3 @@
-import { NextResponse } from "next/server";
 import { completeSignIn } from "@/lib/auth/mfa/service";
 import { AppError } from "@/lib/errors";
 import { apiHandler, assertSameOrigin, jsonError, metadataOf, methodNotAllowed, readJson } from "@/lib/next/api";
@@ -23,7 +22,7 @@ export const POST = apiHandler(ROUTE, async (ctx) => {
   await writeSessionCookie(runtime, result.value.token);
   const session = await runtime.sessions.validateSessionWithCache(result.value.token);
   if (!session) throw new AppError("SERVICE_UNAVAILABLE");
-  return NextResponse.json({ user: session.user, session: { aal: session.aal } });
+  return Response.json({ user: session.user, session: { aal: session.aal } });
 });
 
 export const GET = methodNotAllowed(ROUTE, ["POST"]);

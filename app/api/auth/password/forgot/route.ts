@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { NextResponse } from "next/server";
 import { requestPasswordReset, RESET_REQUESTED_MESSAGE } from "@/lib/account/password-reset";
 import { afterResponse } from "@/lib/next/after-response";
 import { apiHandler, assertSameOrigin, jsonError, metadataOf, methodNotAllowed, readJson } from "@/lib/next/api";
@@ -19,7 +18,7 @@ export const POST = apiHandler(ROUTE, async (ctx) => {
     const retryAfter = result.details?.retryAfter;
     return jsonError(result.code, { message: result.message, ...(retryAfter ? { headers: { "Retry-After": String(retryAfter) }, details: { retryAfter } } : {}) });
   }
-  return NextResponse.json({ accepted: true, message: RESET_REQUESTED_MESSAGE }, { status: 202, headers: { "Cache-Control": "no-store" } });
+  return Response.json({ accepted: true, message: RESET_REQUESTED_MESSAGE }, { status: 202, headers: { "Cache-Control": "no-store" } });
 });
 
 export const GET = methodNotAllowed(ROUTE, ["POST"]);

@@ -1,4 +1,3 @@
-import { NextResponse } from "next/server";
 import { revokeOwnSession } from "@/lib/account/account";
 import { apiHandler, assertSameOrigin, jsonError, metadataOf, methodNotAllowed, requireApiSession } from "@/lib/next/api";
 import { clearSessionCookie } from "@/lib/next/cookies";
@@ -14,7 +13,7 @@ export const DELETE = apiHandler(ROUTE, async (ctx) => {
   if (!result.ok) return jsonError(result.code, { message: result.message });
   const current = id === session.sessionId;
   if (current) await clearSessionCookie(ctx.runtime);
-  return NextResponse.json({ revoked: result.value.revoked, signedOut: current });
+  return Response.json({ revoked: result.value.revoked, signedOut: current });
 });
 
 export const GET = methodNotAllowed(ROUTE, ["DELETE"]);

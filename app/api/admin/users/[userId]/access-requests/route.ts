@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { NextResponse } from "next/server";
 import { requestAccess } from "@/lib/impersonation/grants";
 import { grantJson } from "@/lib/impersonation/grant-json";
 import { apiHandler, assertSameOrigin, jsonError, metadataOf, methodNotAllowed, readJson, requireApiStaff } from "@/lib/next/api";
@@ -23,7 +22,7 @@ export const POST = apiHandler(ROUTE, async (ctx) => {
     metadataOf(ctx),
   );
   if (!result.ok) return jsonError(result.code, { message: result.message });
-  return NextResponse.json({ request: grantJson(result.value, ctx.runtime.clock()) }, { status: 201 });
+  return Response.json({ request: grantJson(result.value, ctx.runtime.clock()) }, { status: 201 });
 });
 
 export const GET = methodNotAllowed(ROUTE, ["POST"]);

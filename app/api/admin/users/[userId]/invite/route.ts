@@ -1,4 +1,3 @@
-import { NextResponse } from "next/server";
 import { resendInvitation, revokeInvitation } from "@/lib/account/invitations";
 import { requestOrigin } from "@/lib/next/request-meta";
 import { apiHandler, assertSameOrigin, jsonError, metadataOf, methodNotAllowed, requireApiAdmin } from "@/lib/next/api";
@@ -11,7 +10,7 @@ export const POST = apiHandler(ROUTE, async (ctx) => {
   const session = await requireApiAdmin(ctx);
   const result = await resendInvitation(ctx.runtime.invitations, { actor: session, metadata: metadataOf(ctx), origin: requestOrigin(ctx.request.headers) }, ctx.params.userId ?? "");
   if (!result.ok) return jsonError(result.code, { message: result.message, ...(result.details ? { details: result.details } : {}) });
-  return NextResponse.json({ invitation: { status: "pending", expiresAt: result.value.expiresAt.toISOString() } });
+  return Response.json({ invitation: { status: "pending", expiresAt: result.value.expiresAt.toISOString() } });
 });
 
 /** Revokes the invitation: its link stops working; the account stays without a password. Admins only. */
@@ -20,7 +19,7 @@ export const DELETE = apiHandler(ROUTE, async (ctx) => {
   const session = await requireApiAdmin(ctx);
   const result = await revokeInvitation(ctx.runtime.invitations, session, ctx.params.userId ?? "", metadataOf(ctx));
   if (!result.ok) return jsonError(result.code, { message: result.message });
-  return NextResponse.json({ invitation: { status: "revoked" } });
+  return Response.json({ invitation: { status: "revoked" } });
 });
 
 export const GET = methodNotAllowed(ROUTE, ["POST", "DELETE"]);

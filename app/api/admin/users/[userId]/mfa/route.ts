@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { NextResponse } from "next/server";
 import { resetUserSecondFactors } from "@/lib/auth/mfa/admin-reset";
 import type { StepUpAnswer } from "@/lib/auth/step-up";
 import { apiHandler, assertSameOrigin, metadataOf, methodNotAllowed, readJson, requireApiAdmin, type ApiContext } from "@/lib/next/api";
@@ -27,7 +26,7 @@ export const DELETE = apiHandler(ROUTE, async (ctx) => {
   const body = await readJson(ctx.request, Body);
   const result = await resetUserSecondFactors(ctx.runtime, session, ctx.params.userId ?? "", { reason: body.reason, stepUp: answerOf(ctx, body) }, metadataOf(ctx));
   if (!result.ok) return refusalResponse(result);
-  return NextResponse.json({ reset: true, revokedSessions: result.value.revoked });
+  return Response.json({ reset: true, revokedSessions: result.value.revoked });
 });
 
 export const GET = methodNotAllowed(ROUTE, ["DELETE"]);

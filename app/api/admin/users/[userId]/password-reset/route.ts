@@ -1,4 +1,3 @@
-import { NextResponse } from "next/server";
 import { sendPasswordReset } from "@/lib/account/password-reset";
 import { requestOrigin } from "@/lib/next/request-meta";
 import { apiHandler, assertSameOrigin, jsonError, metadataOf, methodNotAllowed, requireApiStaff } from "@/lib/next/api";
@@ -11,7 +10,7 @@ export const POST = apiHandler(ROUTE, async (ctx) => {
   const session = await requireApiStaff(ctx);
   const result = await sendPasswordReset(ctx.runtime.passwordReset, { actor: session, metadata: metadataOf(ctx), origin: requestOrigin(ctx.request.headers) }, ctx.params.userId ?? "");
   if (!result.ok) return jsonError(result.code, { message: result.message });
-  return NextResponse.json({ passwordReset: { status: "sent", expiresAt: result.value.expiresAt.toISOString() } }, { status: 202 });
+  return Response.json({ passwordReset: { status: "sent", expiresAt: result.value.expiresAt.toISOString() } }, { status: 202 });
 });
 
 export const GET = methodNotAllowed(ROUTE, ["POST"]);

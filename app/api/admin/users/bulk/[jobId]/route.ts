@@ -1,4 +1,3 @@
-import { NextResponse } from "next/server";
 import { findBulkJob, runBulkJob } from "@/lib/admin/bulk";
 import { apiHandler, assertSameOrigin, jsonError, metadataOf, methodNotAllowed, requireApiAdmin } from "@/lib/next/api";
 import { refusalResponse } from "@/lib/next/step-up";
@@ -10,7 +9,7 @@ const ROUTE = "/api/admin/users/bulk/[jobId]";
 export const GET = apiHandler(ROUTE, async (ctx) => {
   const session = await requireApiAdmin(ctx);
   const job = await findBulkJob(ctx.runtime.database.db, session, ctx.params.jobId ?? "");
-  return job ? NextResponse.json({ job: presentBulkJob(job) }) : jsonError("BULK_JOB_NOT_FOUND");
+  return job ? Response.json({ job: presentBulkJob(job) }) : jsonError("BULK_JOB_NOT_FOUND");
 });
 
 /**
@@ -22,7 +21,7 @@ export const POST = apiHandler(ROUTE, async (ctx) => {
   const session = await requireApiAdmin(ctx);
   const ran = await runBulkJob(ctx.runtime, session, ctx.params.jobId ?? "", metadataOf(ctx));
   if (!ran.ok) return refusalResponse(ran);
-  return NextResponse.json({ job: presentBulkJob(ran.value) }, { status: ran.value.state === "done" ? 200 : 202 });
+  return Response.json({ job: presentBulkJob(ran.value) }, { status: ran.value.state === "done" ? 200 : 202 });
 });
 
 export const PUT = methodNotAllowed(ROUTE, ["GET", "POST"]);

@@ -1,4 +1,3 @@
-import { NextResponse } from "next/server";
 import { removeOwnPasskey } from "@/lib/auth/mfa/passkey-service";
 import { apiHandler, assertSameOrigin, jsonError, metadataOf, methodNotAllowed, requireApiSession } from "@/lib/next/api";
 import { writeSessionCookie } from "@/lib/next/cookies";
@@ -13,7 +12,7 @@ export const DELETE = apiHandler(ROUTE, async (ctx) => {
   const result = await removeOwnPasskey(ctx.runtime.mfa, session, id, metadataOf(ctx));
   if (!result.ok) return jsonError(result.code, { message: result.message, details: result.details });
   if (result.value.token) await writeSessionCookie(ctx.runtime, result.value.token);
-  return NextResponse.json({ removed: true, secondFactorOn: result.value.token === null });
+  return Response.json({ removed: true, secondFactorOn: result.value.token === null });
 });
 
 export const GET = methodNotAllowed(ROUTE, ["DELETE"]);

@@ -1,4 +1,3 @@
-import { NextResponse } from "next/server";
 import { z } from "zod";
 import { confirmTotpEnrolment } from "@/lib/auth/mfa/service";
 import { apiHandler, assertSameOrigin, jsonError, metadataOf, methodNotAllowed, readJson, requireApiSession } from "@/lib/next/api";
@@ -15,7 +14,7 @@ export const POST = apiHandler(ROUTE, async (ctx) => {
   const result = await confirmTotpEnrolment(ctx.runtime.mfa, session, body.code, metadataOf(ctx));
   if (!result.ok) return jsonError(result.code, { message: result.message, details: result.details });
   await writeSessionCookie(ctx.runtime, result.value.token);
-  return NextResponse.json({ enrolled: true, recoveryCodes: result.value.recoveryCodes });
+  return Response.json({ enrolled: true, recoveryCodes: result.value.recoveryCodes });
 });
 
 export const GET = methodNotAllowed(ROUTE, ["POST"]);
