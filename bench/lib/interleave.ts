@@ -1,7 +1,7 @@
 /**
  * Cases and their floor measured in alternating runs (floor, case, case, floor…: who goes first alternates),
- * so both see the same machine. On a shared two-core box the load moves by more than
- * the differences being measured within a minute; a ratio is only meaningful between neighbouring runs.
+ * so both see the same machine. On a shared two-core box the load moves by more than the differences being
+ * measured within a minute; a ratio is only meaningful between neighbouring runs.
  * Each round gives one ratio, and the median of the rounds is reported.
  *
  * Every measured window follows a short unmeasured pre-roll on the same path, on both sides: a server that

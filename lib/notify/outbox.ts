@@ -31,9 +31,12 @@ export interface NotificationItem {
   readAt: Date | null;
 }
 
+/** The columns of a NotificationItem, in the order listUnreadNotifications maps them by position. */
+const NOTIFICATION_COLUMNS = { id: notifications.id, kind: notifications.kind, payload: notifications.payload, createdAt: notifications.createdAt, readAt: notifications.readAt };
+
 export async function listNotifications(db: Db, userId: string, options: { unreadOnly?: boolean; limit?: number } = {}): Promise<NotificationItem[]> {
   return db
-    .select({ id: notifications.id, kind: notifications.kind, payload: notifications.payload, createdAt: notifications.createdAt, readAt: notifications.readAt })
+    .select(NOTIFICATION_COLUMNS)
     .from(notifications)
     .where(and(eq(notifications.userId, userId), options.unreadOnly ? isNull(notifications.readAt) : undefined))
     .orderBy(desc(notifications.createdAt), desc(notifications.id))
@@ -50,7 +53,7 @@ export async function listUnreadNotifications(database: Pick<Database, "db" | "q
   let text = unreadSql.get(database.db);
   if (!text) {
     text = database.db
-      .select({ id: notifications.id, kind: notifications.kind, payload: notifications.payload, createdAt: notifications.createdAt, readAt: notifications.readAt })
+      .select(NOTIFICATION_COLUMNS)
       .from(notifications)
       .where(and(eq(notifications.userId, sql.placeholder("userId")), isNull(notifications.readAt)))
       .orderBy(desc(notifications.createdAt), desc(notifications.id))
