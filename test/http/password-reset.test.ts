@@ -1,7 +1,7 @@
 /**
  * Account recovery over HTTP against a production build on PostgreSQL, with a real SMTP server in process:
  * POST /api/auth/password/forgot answers a known, an unknown and a banned email with the same status, body
- * and (interleaved, measured) timing; only the known one gets a mail, whose link leaves the outbox once sent.
+ * and timing (interleaved pairs, their differences compared); only the known one gets a mail, whose link leaves the outbox once sent.
  * Staff send links through POST /api/admin/users/[userId]/password-reset under the reset-policy rule.
  */
 import { eq } from "drizzle-orm";
@@ -69,7 +69,7 @@ describe.skipIf(!available)("password reset over HTTP", () => {
     expect(smtp.received.some((m) => m.to.includes(unknown) || m.to.includes(banned.email))).toBe(false);
   });
 
-  it("takes as long for a known email as for an unknown one (interleaved, medians compared)", async () => {
+  it("takes as long for a known email as for an unknown one (interleaved pairs, paired differences)", async () => {
     const known = await makePerson(t, "user");
     const unknownAt = (i: number) => `missing-${i}-${known.id.slice(0, 6)}@example.com`;
     const time = async (email: string) => {
@@ -77,14 +77,16 @@ describe.skipIf(!available)("password reset over HTTP", () => {
       const res = await forgot(email);
       const ms = performance.now() - started;
       expect(res.status).toBe(202);
+      // The known email's work runs after its answer; let it finish so it does not weigh on the next answer.
+      await new Promise((r) => setTimeout(r, 30));
       return ms;
     };
     for (let i = 0; i < 5; i++) await Promise.all([time(known.email), time(unknownAt(i))]);
-    const rounds = 40;
+    const rounds = 60;
     const knownMs: number[] = [];
     const unknownMs: number[] = [];
     for (let i = 0; i < rounds; i++) {
-      // Alternate which goes first, so neither always follows the other's background work.
+      // Alternate which goes first, so neither always has the warmer start.
       if (i % 2 === 0) {
         knownMs.push(await time(known.email));
         unknownMs.push(await time(unknownAt(i)));
@@ -93,9 +95,14 @@ describe.skipIf(!available)("password reset over HTTP", () => {
         knownMs.push(await time(known.email));
       }
     }
-    const [k, u] = [median(knownMs), median(unknownMs)];
-    console.info(`forgot-password median: known ${k.toFixed(2)} ms, unknown ${u.toFixed(2)} ms over ${rounds} interleaved pairs`);
-    expect(Math.abs(k - u)).toBeLessThan(Math.max(3, 0.25 * Math.min(k, u)));
+    // The two requests of a pair run back to back, so whatever else loads the machine (the other test files
+    // run alongside) weighs on both alike; the median of the pairs' differences cancels it, a difference of
+    // the two medians does not. Doing the account's work before the answer instead of after it (issuing the link,
+    // queueing the mail, auditing) adds that work to the known email's side of every pair, well over the bound.
+    const differences = knownMs.map((k, i) => k - unknownMs[i]!);
+    const [d, u] = [median(differences), median(unknownMs)];
+    console.info(`forgot-password: known − unknown ${d.toFixed(2)} ms (median of ${rounds} interleaved pairs), unknown median ${u.toFixed(2)} ms`);
+    expect(Math.abs(d)).toBeLessThan(Math.max(3, 0.25 * u));
     // The known account really was mailed every time: its branch did all the work, after the answers.
     await eventually(async () => (await t.db!.db.select().from(mailOutbox).where(eq(mailOutbox.recipient, known.email))).length === rounds + 5, 20_000, 100);
   });
