@@ -5,8 +5,9 @@
  *
  * Every case runs in interleaved rounds with the floor (bench/lib/interleave.ts); its ratio is the median of
  * the per-round ratios. API cases are compared with the floor's route handler, the page with its bare page.
- * The app's own /api/health/live is measured the same way on every server as a second reference. Server CPU
- * per request comes from /proc/<pid>/stat of each `next start`.
+ * The app's own /api/health/live is measured the same way on every server as a second reference, and a second
+ * floor process against the first (A/A) shows how far two identical servers differ in the same run: no ratio
+ * of this run is finer than that. Server CPU per request comes from /proc/<pid>/stat of each `next start`.
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -57,7 +58,8 @@ async function main(): Promise<void> {
   const [redisForL1, redis] = await Promise.all([privateRedis(), privateRedis()]);
 
   // Every server runs from the start and is warmed the same way (see WARMUP_S), the floor too.
-  const [floor, withL1, redisOnly, postgresOnly] = await Promise.all([
+  const [floor, floorB, withL1, redisOnly, postgresOnly] = await Promise.all([
+    floorServer(),
     floorServer(),
     // Redis + L1: the recommended production setting for a busy instance.
     benchServer({ DATABASE_URL: databaseUrl, REDIS_URL: redisForL1.url, REDIS_KEY_PREFIX: "http-l1:", SESSION_L1_ENABLED: "true" }),
@@ -71,6 +73,7 @@ async function main(): Promise<void> {
   client.close();
   if (check.status !== 200) throw new Error(`bench: the login cookie was refused (${check.status})`);
   await warmServer(floor.url, [{ path: FLOOR_ROUTE }, { path: FLOOR_PAGE }]);
+  await warmServer(floorB.url, [{ path: FLOOR_ROUTE }]);
   await warmServer(withL1.url, [{ path: HEALTH_PATH }, { path: USER_PATH }, { path: USER_PATH, cookie }, { path: "/", cookie }]);
   await warmServer(redisOnly.url, [{ path: HEALTH_PATH }, { path: USER_PATH, cookie }]);
   await warmServer(postgresOnly.url, [{ path: HEALTH_PATH }, { path: USER_PATH, cookie }]);
@@ -80,6 +83,7 @@ async function main(): Promise<void> {
   const options = { rounds: ROUNDS, durationS: DURATION_S, connections: CONNECTIONS, prerollS: PREROLL_S };
   const rows: Paired[] = await interleavedCases(
     [
+      { name: `${FLOOR_ROUTE} of a second floor process (A/A)`, server: "floor B", subject: endpoint(floorB, FLOOR_ROUTE, 200), floor: floorRoute },
       { name: HEALTH_PATH, server: "redis+L1", subject: endpoint(withL1, HEALTH_PATH, 200), floor: floorRoute },
       { name: `${USER_PATH} anonymous (401)`, server: "redis+L1", subject: endpoint(withL1, USER_PATH, 401), floor: floorRoute },
       { name: `${USER_PATH} authenticated`, server: "redis+L1", subject: endpoint(withL1, USER_PATH, 200, cookie), floor: floorRoute },
@@ -95,19 +99,20 @@ async function main(): Promise<void> {
   await redis.kill();
   await sleep(500);
   rows.push(...(await interleavedCases([{ name: `${USER_PATH} authenticated`, server: "redis killed", subject: endpoint(redisOnly, USER_PATH, 200, cookie), floor: floorRoute }], options)));
-  await Promise.all([withL1.stop(), redisOnly.stop(), postgresOnly.stop(), floor.stop()]);
+  await Promise.all([withL1.stop(), redisOnly.stop(), postgresOnly.stop(), floor.stop(), floorB.stop()]);
 
   // The health route of the same server is the second reference; "redis killed" shares server 2's.
   const healthOf = (server: string) => rows.find((r) => r.path === HEALTH_PATH && r.server === (server === "redis killed" ? "redis" : server));
   const pct = (x: number) => `${fmt(x * 100, 0)}%`;
+  const spread = (r: Paired) => `${pct(Math.min(...r.rounds.map((x) => x.ratio)))}–${pct(Math.max(...r.rounds.map((x) => x.ratio)))}`;
   printTable(
     `HTTP vs the floor app: autocannon, ${CONNECTIONS} connections, ${ROUNDS} interleaved rounds of ${DURATION_S} s per case and per floor, each after a ${PREROLL_S} s pre-roll (all servers started together, each warmed ${WARMUP_S} s per path; the cases round-robin, in an order that rotates every round); medians of the rounds; CPU µs per request of the whole process, "main" of its main thread`,
-    ["case", "server", "req/s", "floor req/s", "÷ floor", "÷ health", "p50 ms", "p99 ms", "floor p50/p99", "CPU µs/req", "floor CPU", "Δ CPU µs", "main µs/req", "floor main", "Δ main µs", "requests", "unexpected"],
+    ["case", "server", "req/s", "floor req/s", "÷ floor", "rounds ÷ floor", "÷ health", "p50 ms", "p99 ms", "floor p50/p99", "CPU µs/req", "floor CPU", "Δ CPU µs", "main µs/req", "floor main", "Δ main µs", "requests", "unexpected"],
     rows.map((r) => {
       const health = healthOf(r.server);
       const vsHealth = health && health !== r && r.floorPath === FLOOR_ROUTE ? pct(r.vsFloor / health.vsFloor) : "–";
       return [
-        r.name, r.server, r.case.reqPerSec, r.floor.reqPerSec, pct(r.vsFloor), vsHealth, r.case.p50Ms, r.case.p99Ms,
+        r.name, r.server, r.case.reqPerSec, r.floor.reqPerSec, pct(r.vsFloor), spread(r), vsHealth, r.case.p50Ms, r.case.p99Ms,
         `${fmt(r.floor.p50Ms)}/${fmt(r.floor.p99Ms)}`, r.case.cpuUsPerReq, r.floor.cpuUsPerReq, fmt(r.cpuOverFloorUs, 0),
         r.case.mainCpuUsPerReq, r.floor.mainCpuUsPerReq, fmt(r.mainCpuOverFloorUs, 0), r.case.requests, r.case.unexpected + r.floor.unexpected,
       ];
@@ -115,12 +120,14 @@ async function main(): Promise<void> {
   );
   const find = (p: string, server: string) => rows.find((r) => r.path === p && r.server === server && r.name.includes("authenticated") && r.floorPath === FLOOR_ROUTE)!;
   const healths = rows.filter((r) => r.path === HEALTH_PATH);
+  const aa = rows.find((r) => r.server === "floor B")!;
   const l1 = find(USER_PATH, "redis+L1");
   const redisRow = find(USER_PATH, "redis");
   const pgRow = find(USER_PATH, "postgres only");
   const page = rows.find((r) => r.floorPath === FLOOR_PAGE)!;
   result.finish({
     targets: [
+      target("A/A: the second floor process ÷ the floor (this run's resolution; rounds min–max)", "–", `${pct(aa.vsFloor)} (${spread(aa)}), main thread ${fmt(aa.mainCpuOverFloorUs, 0)} µs`, null),
       target(`${HEALTH_PATH} req/s ÷ floor (L1, Redis, Postgres servers)`, "≥ 95%", healths.map((h) => pct(h.vsFloor)).join(" / "), healths.every((h) => h.vsFloor >= 0.95)),
       target(`authenticated ${USER_PATH} req/s ÷ floor (Redis + L1)`, "≥ 90%", pct(l1.vsFloor), l1.vsFloor >= 0.9),
       target(`authenticated ${USER_PATH} req/s ÷ floor (Redis alone)`, "≥ 85%", pct(redisRow.vsFloor), redisRow.vsFloor >= 0.85),

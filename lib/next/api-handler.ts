@@ -64,18 +64,6 @@ const requestIdPrefix = randomBytes(6).toString("base64url");
 let requestCounter = 0;
 const nextRequestId = () => `${requestIdPrefix}-${(++requestCounter).toString(36)}`;
 
-/** One pre-bound counter child per route, method and status: label hashing once per combination, not per request. */
-const requestCounters = new Map<string, { inc(): void }>();
-function countRequest(route: string, method: string, status: number): void {
-  const key = `${route} ${method} ${status}`;
-  let child = requestCounters.get(key);
-  if (!child) {
-    child = getMetrics().httpRequests.labels({ route, method, status: String(status) });
-    requestCounters.set(key, child);
-  }
-  child.inc();
-}
-
 type Inner = (request: NextRequest, requestId: string, params: Record<string, string>) => Promise<Response>;
 
 function instrument(route: string, inner: Inner) {
@@ -97,7 +85,7 @@ function instrument(route: string, inner: Inner) {
     }
     response.headers.set("Cache-Control", "no-store");
     response.headers.set("X-Request-Id", requestId);
-    countRequest(route, request.method, response.status);
+    getMetrics().countHttpRequest(route, request.method, response.status);
     // Access log at debug only: route pattern, never the URL (query strings) nor headers (cookies).
     const log = logger();
     if (log.enabled("debug")) log.debug("request", { requestId, route, method: request.method, status: response.status, ms: Math.round(performance.now() - started) });
