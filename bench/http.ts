@@ -1,7 +1,8 @@
 /**
  * bench/http.ts — the whole request path over HTTP against `next start` (production build in .next-bench),
  * with autocannon at 10 connections, judged against the floor: a bare Next.js app (bench/floor-app) built
- * from the same `next`, running beside it. `npm run bench:http`.
+ * from the same `next`, one process of it beside each app server and loaded exactly when that server is.
+ * `npm run bench:http`.
  *
  * Every case runs in interleaved rounds with the floor (bench/lib/interleave.ts); its ratio is the median of
  * the per-round ratios. API cases are compared with the floor's route handler, the page with its bare page.
@@ -57,8 +58,13 @@ async function main(): Promise<void> {
   // Two Redis servers: the Redis-alone server's is killed for the last case, and the L1 server must not notice.
   const [redisForL1, redis] = await Promise.all([privateRedis(), privateRedis()]);
 
-  // Every server runs from the start and is warmed the same way (see WARMUP_S), the floor too.
-  const [floor, floorB, withL1, redisOnly, postgresOnly] = await Promise.all([
+  // Every server runs from the start and is warmed the same way (see WARMUP_S), the floors too. Each app server
+  // has a floor process of its own, loaded exactly as often as it is: a floor shared by every case ran twice as
+  // often as any case's server and was warmer for it (the A/A pair of floors showed it).
+  const [floorL1, floorRedis, floorPostgres, floorA, floorB, withL1, redisOnly, postgresOnly] = await Promise.all([
+    floorServer(),
+    floorServer(),
+    floorServer(),
     floorServer(),
     floorServer(),
     // Redis + L1: the recommended production setting for a busy instance.
@@ -72,34 +78,33 @@ async function main(): Promise<void> {
   const check = await client.get(USER_PATH, cookie);
   client.close();
   if (check.status !== 200) throw new Error(`bench: the login cookie was refused (${check.status})`);
-  await warmServer(floor.url, [{ path: FLOOR_ROUTE }, { path: FLOOR_PAGE }]);
-  await warmServer(floorB.url, [{ path: FLOOR_ROUTE }]);
+  await warmServer(floorL1.url, [{ path: FLOOR_ROUTE }, { path: FLOOR_PAGE }]);
+  for (const f of [floorRedis, floorPostgres, floorA, floorB]) await warmServer(f.url, [{ path: FLOOR_ROUTE }]);
   await warmServer(withL1.url, [{ path: HEALTH_PATH }, { path: USER_PATH }, { path: USER_PATH, cookie }, { path: "/", cookie }]);
   await warmServer(redisOnly.url, [{ path: HEALTH_PATH }, { path: USER_PATH, cookie }]);
   await warmServer(postgresOnly.url, [{ path: HEALTH_PATH }, { path: USER_PATH, cookie }]);
 
-  const floorRoute = endpoint(floor, FLOOR_ROUTE, 200);
-  const floorPage = endpoint(floor, FLOOR_PAGE, 200);
+  const floorRoute = (f: NextServer) => endpoint(f, FLOOR_ROUTE, 200);
   const options = { rounds: ROUNDS, durationS: DURATION_S, connections: CONNECTIONS, prerollS: PREROLL_S };
   const rows: Paired[] = await interleavedCases(
     [
-      { name: `${FLOOR_ROUTE} of a second floor process (A/A)`, server: "floor B", subject: endpoint(floorB, FLOOR_ROUTE, 200), floor: floorRoute },
-      { name: HEALTH_PATH, server: "redis+L1", subject: endpoint(withL1, HEALTH_PATH, 200), floor: floorRoute },
-      { name: `${USER_PATH} anonymous (401)`, server: "redis+L1", subject: endpoint(withL1, USER_PATH, 401), floor: floorRoute },
-      { name: `${USER_PATH} authenticated`, server: "redis+L1", subject: endpoint(withL1, USER_PATH, 200, cookie), floor: floorRoute },
-      { name: "page / authenticated", server: "redis+L1", subject: endpoint(withL1, "/", 200, cookie), floor: floorPage },
-      { name: HEALTH_PATH, server: "redis", subject: endpoint(redisOnly, HEALTH_PATH, 200), floor: floorRoute },
-      { name: `${USER_PATH} authenticated`, server: "redis", subject: endpoint(redisOnly, USER_PATH, 200, cookie), floor: floorRoute },
-      { name: HEALTH_PATH, server: "postgres only", subject: endpoint(postgresOnly, HEALTH_PATH, 200), floor: floorRoute },
-      { name: `${USER_PATH} authenticated`, server: "postgres only", subject: endpoint(postgresOnly, USER_PATH, 200, cookie), floor: floorRoute },
+      { name: `${FLOOR_ROUTE} of a second floor process (A/A)`, server: "floor B", subject: endpoint(floorB, FLOOR_ROUTE, 200), floor: floorRoute(floorA) },
+      { name: HEALTH_PATH, server: "redis+L1", subject: endpoint(withL1, HEALTH_PATH, 200), floor: floorRoute(floorL1) },
+      { name: `${USER_PATH} anonymous (401)`, server: "redis+L1", subject: endpoint(withL1, USER_PATH, 401), floor: floorRoute(floorL1) },
+      { name: `${USER_PATH} authenticated`, server: "redis+L1", subject: endpoint(withL1, USER_PATH, 200, cookie), floor: floorRoute(floorL1) },
+      { name: "page / authenticated", server: "redis+L1", subject: endpoint(withL1, "/", 200, cookie), floor: endpoint(floorL1, FLOOR_PAGE, 200) },
+      { name: HEALTH_PATH, server: "redis", subject: endpoint(redisOnly, HEALTH_PATH, 200), floor: floorRoute(floorRedis) },
+      { name: `${USER_PATH} authenticated`, server: "redis", subject: endpoint(redisOnly, USER_PATH, 200, cookie), floor: floorRoute(floorRedis) },
+      { name: HEALTH_PATH, server: "postgres only", subject: endpoint(postgresOnly, HEALTH_PATH, 200), floor: floorRoute(floorPostgres) },
+      { name: `${USER_PATH} authenticated`, server: "postgres only", subject: endpoint(postgresOnly, USER_PATH, 200, cookie), floor: floorRoute(floorPostgres) },
     ],
     options,
   );
   // Last, the Redis-alone server with its redis-server SIGKILLed: Postgres answers through the breaker.
   await redis.kill();
   await sleep(500);
-  rows.push(...(await interleavedCases([{ name: `${USER_PATH} authenticated`, server: "redis killed", subject: endpoint(redisOnly, USER_PATH, 200, cookie), floor: floorRoute }], options)));
-  await Promise.all([withL1.stop(), redisOnly.stop(), postgresOnly.stop(), floor.stop(), floorB.stop()]);
+  rows.push(...(await interleavedCases([{ name: `${USER_PATH} authenticated`, server: "redis killed", subject: endpoint(redisOnly, USER_PATH, 200, cookie), floor: floorRoute(floorRedis) }], options)));
+  await Promise.all([withL1, redisOnly, postgresOnly, floorL1, floorRedis, floorPostgres, floorA, floorB].map((server) => server.stop()));
 
   // The health route of the same server is the second reference; "redis killed" shares server 2's.
   const healthOf = (server: string) => rows.find((r) => r.path === HEALTH_PATH && r.server === (server === "redis killed" ? "redis" : server));
