@@ -27,9 +27,14 @@ export function sessionOf(ctx: ApiContext): Promise<SessionContext | null> {
 }
 const validated = new WeakMap<ApiContext, Promise<SessionContext | null>>();
 
-async function validate(ctx: ApiContext): Promise<SessionContext | null> {
-  const token = await ctx.runtime.sealer.unseal(ctx.request.cookies.get(ctx.runtime.config.session.cookieName)?.value);
-  return token ? ctx.runtime.sessions.validateSessionWithCache(token) : null;
+function validate(ctx: ApiContext): Promise<SessionContext | null> {
+  const { sealer, sessions, config } = ctx.runtime;
+  const cookie = ctx.request.cookies.get(config.session.cookieName)?.value;
+  const byToken = (token: string | null) => (token ? sessions.validateSessionWithCache(token) : null);
+  // A cookie seen before needs no await to unseal: with an L1 hit the whole validation is then synchronous
+  // but for the one promise the handler awaits.
+  const known = sealer.unsealKnown(cookie);
+  return known !== undefined ? Promise.resolve(byToken(known)) : sealer.unseal(cookie).then(byToken);
 }
 
 /**

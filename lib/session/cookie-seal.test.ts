@@ -52,4 +52,22 @@ describe("cookie sealer", () => {
     local.advance(61_000 + 60_000);
     expect(await sealer.unseal(sealed)).toBeNull();
   });
+
+  it("answers at once only what needs no work: a seal unsealed before (until it expires), a value refused on sight", async () => {
+    const local = manualClock(Date.now());
+    const sealer = createCookieSealer({ secrets: [NEW], ttlS: 60, clock: local });
+    const token = generateSessionToken();
+    const sealed = await sealer.seal(token);
+    expect(sealer.unsealKnown(sealed)).toBeUndefined();
+    for (const refused of ["", undefined, null, "x".repeat(MAX_COOKIE_LENGTH + 1)]) expect(sealer.unsealKnown(refused)).toBeNull();
+    expect(await sealer.unseal(sealed)).toBe(token);
+    expect(sealer.unsealKnown(sealed)).toBe(token);
+    // A tampered value is never cached: only the full unseal can tell, every time.
+    const flipped = sealed.slice(0, 40) + (sealed[40] === "a" ? "b" : "a") + sealed.slice(41);
+    expect(await sealer.unseal(flipped)).toBeNull();
+    expect(sealer.unsealKnown(flipped)).toBeUndefined();
+    local.advance(61_000 + 60_000);
+    expect(sealer.unsealKnown(sealed)).toBeNull();
+    expect(await sealer.unseal(sealed)).toBeNull();
+  });
 });
