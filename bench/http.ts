@@ -6,9 +6,9 @@
  *
  * Every case runs in interleaved rounds with the floor (bench/lib/interleave.ts); its ratio is the median of
  * the per-round ratios. API cases are compared with the floor's route handler, the page with its bare page.
- * The app's own /api/health/live is measured the same way on every server as a second reference, and a second
- * floor process against the first (A/A) shows how far two identical servers differ in the same run: no ratio
- * of this run is finer than that. Server CPU per request comes from /proc/<pid>/stat of each `next start`.
+ * The app's own /api/health/live is measured the same way on every server as a second reference, and one floor
+ * process against another (A/A) shows how far two identical servers differ in the same run: no ratio of this
+ * run is finer than that. Server CPU per request comes from /proc/<pid>/stat of each `next start`.
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -132,7 +132,7 @@ async function main(): Promise<void> {
   const page = rows.find((r) => r.floorPath === FLOOR_PAGE)!;
   result.finish({
     targets: [
-      target("A/A: the second floor process ÷ the floor (this run's resolution; rounds min–max)", "–", `${pct(aa.vsFloor)} (${spread(aa)}), main thread ${fmt(aa.mainCpuOverFloorUs, 0)} µs`, null),
+      target("A/A: one floor process ÷ another (this run's resolution; rounds min–max)", "–", `${pct(aa.vsFloor)} (${spread(aa)}), main thread ${fmt(aa.mainCpuOverFloorUs, 0)} µs`, null),
       target(`${HEALTH_PATH} req/s ÷ floor (L1, Redis, Postgres servers)`, "≥ 95%", healths.map((h) => pct(h.vsFloor)).join(" / "), healths.every((h) => h.vsFloor >= 0.95)),
       target(`authenticated ${USER_PATH} req/s ÷ floor (Redis + L1)`, "≥ 90%", pct(l1.vsFloor), l1.vsFloor >= 0.9),
       target(`authenticated ${USER_PATH} req/s ÷ floor (Redis alone)`, "≥ 85%", pct(redisRow.vsFloor), redisRow.vsFloor >= 0.85),

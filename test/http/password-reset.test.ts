@@ -1,7 +1,8 @@
 /**
  * Account recovery over HTTP against a production build on PostgreSQL, with a real SMTP server in process:
  * POST /api/auth/password/forgot answers a known, an unknown and a banned email with the same status, body
- * and timing (interleaved pairs, their differences compared); only the known one gets a mail, whose link leaves the outbox once sent.
+ * and timing (interleaved pairs, their differences compared); only the known one gets a mail, whose link
+ * leaves the outbox once sent.
  * Staff send links through POST /api/admin/users/[userId]/password-reset under the reset-policy rule.
  */
 import { eq } from "drizzle-orm";
@@ -97,8 +98,9 @@ describe.skipIf(!available)("password reset over HTTP", () => {
     }
     // The two requests of a pair run back to back, so whatever else loads the machine (the other test files
     // run alongside) weighs on both alike; the median of the pairs' differences cancels it, a difference of
-    // the two medians does not. Doing the account's work before the answer instead of after it (issuing the link,
-    // queueing the mail, auditing) adds that work to the known email's side of every pair, well over the bound.
+    // the two medians does not. Doing the account's work before the answer instead of after it (issuing the
+    // link, queueing the mail, auditing) adds that work to the known email's side of every pair, well over
+    // the bound.
     const differences = knownMs.map((k, i) => k - unknownMs[i]!);
     const [d, u] = [median(differences), median(unknownMs)];
     console.info(`forgot-password: known − unknown ${d.toFixed(2)} ms (median of ${rounds} interleaved pairs), unknown median ${u.toFixed(2)} ms`);
